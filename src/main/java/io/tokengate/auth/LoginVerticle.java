@@ -1,0 +1,75 @@
+package io.tokengate.auth;
+
+import io.tokengate.config.GatewayConfig;
+import io.tokengate.http.ApiException;
+import io.tokengate.http.DatabaseErrors;
+import io.tokengate.users.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns credential checks and the tokens they earn. HTTP verticles send it {@code {username,
+ * password}} on {@link #ADDRESS}; it answers {@code {refresh, access}} or fails the message with
+ * the HTTP status and JSON body to return. Password hashing runs on its own named worker pool of
+ * {@code users.hashing_threads} threads, so a login storm queues here and never starves the event
+ * loops.
+ */
+public final class LoginVerticle extends VerticleBase {
+
+  public static final String ADDRESS = "tokengate.login";
+  private static final Logger LOG = LoggerFactory.getLogger(LoginVerticle.class);
+
+  private final GatewayConfig config;
+  private final Pool pool;
+  private final DjangoPasswordHasher hasher;
+  private WorkerExecutor hashing;
+  private MessageConsumer<JsonObject> consumer;
+
+  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher) {
+    this.config = config;
+    this.pool = pool;
+    this.hasher = hasher;
+  }
+
+  @Override
+  public Future<?> start() {
+    hashing = vertx.createSharedWorkerExecutor("tokengate-hashing", config.users().hashingThreads());
+    UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
+    Authenticator authenticator = new Authenticator(users, hasher, hashing, config.jwt());
+    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users);
+    consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, authenticator, tokens));
+    return consumer.completion();
+  }
+
+  private void login(Message<JsonObject> message, Authenticator authenticator, TokenService tokens) {
+    JsonObject body = message.body();
+    authenticator.authenticate(body.getString("username"), body.getString("password"))
+        .compose(tokens::issuePair)
+        .onSuccess(message::reply)
+        .onFailure(e -> {
+          ApiException error = e instanceof ApiException api ? api : unexpected(e);
+          message.fail(error.status(), error.body().encode());
+        });
+  }
+
+  private static ApiException unexpected(Throwable e) {
+    if (DatabaseErrors.isUnavailable(e)) {
+      LOG.warn("Login failed, database unavailable: {}", e.toString());
+      return ApiException.databaseUnavailable();
+    }
+    LOG.error("Login failed unexpectedly", e);
+    return ApiException.detail(500, "A server error occurred.");
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister().eventually(() -> hashing.close());
+  }
+}

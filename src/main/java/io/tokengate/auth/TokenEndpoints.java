@@ -1,0 +1,88 @@
+package io.tokengate.auth;
+
+import io.tokengate.http.RequestFields;
+import io.tokengate.http.RequestFields.Field;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Simple JWT's four endpoints, route by route: {@code body -> validate -> act -> respond}. Each
+ * accepts POST only (OPTIONS answers DRF's metadata; anything else is 405). Runs on the event loop.
+ */
+public final class TokenEndpoints {
+
+  public static final String OBTAIN = "/api/token/";
+  public static final String REFRESH = "/api/token/refresh/";
+  public static final String VERIFY = "/api/token/verify/";
+  public static final String BLACKLIST = "/api/token/blacklist/";
+
+  private static final Field USERNAME = new Field("username", true);
+  private static final Field PASSWORD = new Field("password", false);
+  private static final Field REFRESH_FIELD = new Field("refresh", true);
+  private static final Field TOKEN_FIELD = new Field("token", true);
+
+  private final LoginClient login;
+  private final TokenService tokens;
+  private final int maxBodySize;
+
+  public TokenEndpoints(LoginClient login, TokenService tokens, int maxBodySize) {
+    this.login = login;
+    this.tokens = tokens;
+    this.maxBodySize = maxBodySize;
+  }
+
+  public void mount(Router router) {
+    endpoint(router, OBTAIN, "Token Obtain Pair", ctx -> {
+      Map<String, String> in = RequestFields.read(ctx, USERNAME, PASSWORD);
+      return login.login(in.get("username"), in.get("password"));
+    });
+    endpoint(router, REFRESH, "Token Refresh", ctx -> tokens.refresh(RequestFields.read(ctx, REFRESH_FIELD).get("refresh")));
+    endpoint(router, VERIFY, "Token Verify", ctx -> tokens.verify(RequestFields.read(ctx, TOKEN_FIELD).get("token"))
+        .map(v -> new JsonObject()));
+    endpoint(router, BLACKLIST, "Token Blacklist", ctx -> tokens.blacklist(RequestFields.read(ctx, REFRESH_FIELD).get("refresh"))
+        .map(v -> new JsonObject()));
+  }
+
+  private void endpoint(Router router, String path, String name, Function<RoutingContext, Future<JsonObject>> action) {
+    router.post(path)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodySize).setHandleFileUploads(false))
+        .handler(ctx -> {
+          Future<JsonObject> result;
+          try {
+            result = action.apply(ctx);
+          } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+          }
+          result.onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail);
+        });
+    router.options(path).handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST, OPTIONS");
+      json(ctx, 200, new JsonObject()
+          .put("name", name)
+          .put("description", "")
+          .put("renders", new JsonArray().add("application/json"))
+          .put("parses", new JsonArray().add("application/json").add("application/x-www-form-urlencoded").add("multipart/form-data")));
+    });
+    router.route(path).handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST, OPTIONS");
+      ctx.fail(405);
+    });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
+  }
+
+}

@@ -1,0 +1,135 @@
+package io.tokengate.auth;
+
+import io.tokengate.config.JwtConfig;
+import io.tokengate.http.ApiException;
+import io.tokengate.users.User;
+import io.tokengate.users.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Simple JWT's token life cycle: issue a pair for a user, refresh (with rotation, blacklisting,
+ * reuse detection), verify, blacklist. Failures are {@link TokenException} (a bad token) or
+ * {@link ApiException} (Simple JWT's other answers). Runs on the caller's event loop; all
+ * database work is async.
+ */
+public final class TokenService {
+
+  private final TokenCodec codec;
+  private final JwtConfig config;
+  private final TokenRepository tokens;
+  private final UserRepository users;
+
+  public TokenService(TokenCodec codec, JwtConfig config, TokenRepository tokens, UserRepository users) {
+    this.codec = codec;
+    this.config = config;
+    this.tokens = tokens;
+    this.users = users;
+  }
+
+  /** A new refresh/access pair for {@code user} (a new token family); the refresh token is recorded as outstanding. */
+  public Future<JsonObject> issuePair(User user) {
+    long now = nowSeconds();
+    JsonObject refresh = TokenClaims.fresh(TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds())
+        .put(config.userIdClaim(), user.claimValue());
+    JsonObject access = TokenClaims.derive(refresh, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
+    String jti = refresh.getString("jti");
+    return tokens.record(tokens.pool(), jti, user.claimValue(), jti, now, refresh.getLong("exp"))
+        .map(v -> new JsonObject().put("refresh", codec.sign(refresh)).put("access", codec.sign(access)));
+  }
+
+  /**
+   * Simple JWT's refresh: a new access token, plus a rotated refresh token when rotation is on.
+   * Presenting a token that was already rotated is reuse: its whole family is revoked.
+   */
+  public Future<JsonObject> refresh(String token) {
+    return codec.verify(token)
+        .map(claims -> {
+          TokenClaims.requireType(claims, TokenClaims.REFRESH);
+          return claims;
+        })
+        .compose(claims -> tokens.pool().withTransaction(conn -> {
+          String jti = claims.getString("jti");
+          Object userId = claims.getValue(config.userIdClaim());
+          return tokens.lock(conn, jti, userId, claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
+              .compose(row -> {
+                if (row.blacklisted()) {
+                  Future<Integer> revoked = row.rotated() ? tokens.blacklistFamily(conn, row.family()) : Future.succeededFuture(0);
+                  return revoked.map(n -> (JsonObject) null);
+                }
+                return activeUser(userId).compose(user -> rotate(conn, claims, row));
+              });
+        }))
+        .compose(result -> result == null
+            ? Future.failedFuture(new TokenException(TokenException.BLACKLISTED))
+            : Future.succeededFuture(result));
+  }
+
+  private Future<JsonObject> rotate(io.vertx.sqlclient.SqlConnection conn, JsonObject claims, TokenRepository.Outstanding row) {
+    long now = nowSeconds();
+    JsonObject access = TokenClaims.derive(claims, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
+    JsonObject result = new JsonObject().put("access", codec.sign(access));
+    if (!config.rotateRefreshTokens()) {
+      return Future.succeededFuture(result);
+    }
+    JsonObject next = TokenClaims.derive(claims, TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds());
+    Object userId = claims.getValue(config.userIdClaim());
+    Future<Void> retire = config.blacklistAfterRotation()
+        ? tokens.blacklist(conn, row.id()).compose(v -> tokens.markRotated(conn, row.id()))
+        : Future.succeededFuture();
+    return retire
+        .compose(v -> tokens.record(conn, next.getString("jti"), userId, row.family(), now, next.getLong("exp")))
+        .map(v -> result.put("refresh", codec.sign(next)));
+  }
+
+  /** Simple JWT's verify: any valid token of ours; a blacklisted one gets DRF's 400. */
+  public Future<Void> verify(String token) {
+    return codec.verify(token)
+        .compose(claims -> {
+          TokenClaims.requireId(claims);
+          return tokens.isBlacklisted(claims.getString("jti"));
+        })
+        .compose(blacklisted -> blacklisted
+            ? Future.failedFuture(ApiException.fields(new JsonObject().put("non_field_errors",
+                new JsonArray().add(TokenException.BLACKLISTED))))
+            : Future.succeededFuture());
+  }
+
+  /** Blacklists a refresh token; a token already blacklisted is a 401, as in Simple JWT. */
+  public Future<Void> blacklist(String token) {
+    return codec.verify(token)
+        .map(claims -> {
+          TokenClaims.requireType(claims, TokenClaims.REFRESH);
+          return claims;
+        })
+        .compose(claims -> tokens.pool().withTransaction(conn ->
+            tokens.lock(conn, claims.getString("jti"), claims.getValue(config.userIdClaim()),
+                    claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
+                .compose(row -> row.blacklisted()
+                    ? Future.<Void>failedFuture(new TokenException(TokenException.BLACKLISTED))
+                    : tokens.blacklist(conn, row.id()))));
+  }
+
+  /** Logs a user out everywhere: blacklists every unexpired refresh token of theirs. */
+  public Future<Integer> revokeUser(User user) {
+    return tokens.blacklistUser(tokens.pool(), user.claimValue());
+  }
+
+  private Future<User> activeUser(Object userId) {
+    if (userId == null) {
+      return Future.failedFuture(noActiveAccount());
+    }
+    return users.findByClaim(userId).compose(user -> user != null && user.isActive()
+        ? Future.succeededFuture(user)
+        : Future.failedFuture(noActiveAccount()));
+  }
+
+  private static ApiException noActiveAccount() {
+    return ApiException.detail(401, "No active account found for the given token.", "no_active_account");
+  }
+
+  private static long nowSeconds() {
+    return System.currentTimeMillis() / 1000;
+  }
+}

@@ -1,0 +1,59 @@
+package io.tokengate.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration, validated. Built once at start-up by {@link ConfigLoader}; immutable.
+ */
+public record GatewayConfig(
+    Mode mode,
+    HttpConfig http,
+    DatabaseConfig database,
+    UsersConfig users,
+    JwtConfig jwt,
+    List<RouteConfig> routes) {
+
+  public static GatewayConfig fromJson(JsonObject json) {
+    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "routes"));
+    Mode mode = root.choice("mode", Mode.class, Mode.DEV);
+    return new GatewayConfig(
+        mode,
+        HttpConfig.fromJson(root.section("http"), mode),
+        DatabaseConfig.fromJson(root.section("database"), mode),
+        UsersConfig.fromJson(root.section("users")),
+        JwtConfig.fromJson(root.section("jwt"), mode),
+        routes(root.array("routes")));
+  }
+
+  private static List<RouteConfig> routes(JsonArray array) {
+    List<RouteConfig> routes = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> paths = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      String key = "routes[" + i + "]";
+      if (!(item instanceof JsonObject)) {
+        throw new ConfigException(key, "must be a mapping with name, path and upstream");
+      }
+      RouteConfig route = RouteConfig.fromJson(new ConfigReader(key, (JsonObject) item));
+      if (!names.add(route.name())) {
+        throw new ConfigException(key + ".name", "duplicate route name \"" + route.name() + "\"");
+      }
+      if (!paths.add(route.path())) {
+        throw new ConfigException(key + ".path", "duplicate route path \"" + route.path() + "\"");
+      }
+      routes.add(route);
+    }
+    return List.copyOf(routes);
+  }
+
+  public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, routes);
+  }
+}

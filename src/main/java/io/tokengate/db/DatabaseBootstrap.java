@@ -1,0 +1,157 @@
+package io.tokengate.db;
+
+import io.tokengate.config.DatabaseConfig;
+import io.tokengate.config.DatabaseUrl;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Start-up work on the database over JDBC, before any verticle runs: wait until the server
+ * answers, create the database if it is missing, and apply the Flyway migrations. Blocking by
+ * design; never called on an event loop.
+ */
+public final class DatabaseBootstrap {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseBootstrap.class);
+  public static final String HISTORY_TABLE = "tokengate_schema_history";
+
+  private final DatabaseConfig config;
+  private final String usersTable;
+
+  public DatabaseBootstrap(DatabaseConfig config, String usersTable) {
+    this.config = config;
+    this.usersTable = usersTable;
+  }
+
+  /** Waits for the server, retrying with back-off up to {@code database.startup_retry}, then creates the database. */
+  public void prepare() {
+    DatabaseUrl url = config.url();
+    long deadline = System.nanoTime() + config.startupRetry().toNanos();
+    Duration pause = Duration.ofMillis(250);
+    while (true) {
+      try {
+        createDatabaseIfMissing(url);
+        return;
+      } catch (SQLException e) {
+        if (!unreachable(e) || System.nanoTime() + pause.toNanos() > deadline) {
+          throw failure(url, e);
+        }
+        LOG.warn("Database at {}:{} not reachable ({}); retrying in {} ms", url.host(), url.port(),
+            e.getMessage(), pause.toMillis());
+        sleep(pause);
+        pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+      }
+    }
+  }
+
+  /** Applies pending migrations. With {@code manage_schema: false} the users table is left alone. */
+  public MigrateResult migrate() {
+    List<String> locations = new ArrayList<>();
+    locations.add("classpath:db/migration/tokens");
+    if (config.manageSchema()) {
+      locations.add("classpath:db/migration/users");
+    }
+    DatabaseUrl url = config.url();
+    Flyway flyway = Flyway.configure()
+        .dataSource(url.jdbcUrl(), url.user(), url.password())
+        .locations(locations.toArray(new String[0]))
+        .table(HISTORY_TABLE)
+        .placeholders(Map.of("users_table", usersTable))
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .outOfOrder(true)
+        .ignoreMigrationPatterns("*:missing", "*:ignored")
+        .connectRetries(0)
+        .load();
+    try {
+      MigrateResult result = flyway.migrate();
+      if (result.migrationsExecuted > 0) {
+        LOG.info("Applied {} database migration(s); schema now at version {}", result.migrationsExecuted, result.targetSchemaVersion);
+      }
+      return result;
+    } catch (RuntimeException e) {
+      throw new StartupException("Database migrations could not be applied to " + url + ": " + oneLine(e.getMessage()));
+    }
+  }
+
+  private void createDatabaseIfMissing(DatabaseUrl url) throws SQLException {
+    try (Connection ignored = connect(url)) {
+      return;
+    } catch (SQLException e) {
+      if (!"3D000".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+    try (Connection admin = connect(url.withDatabase("postgres")); Statement statement = admin.createStatement()) {
+      try (PreparedStatement exists = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        exists.setString(1, url.database());
+        try (ResultSet rows = exists.executeQuery()) {
+          if (rows.next()) {
+            return;
+          }
+        }
+      }
+      statement.execute("CREATE DATABASE \"" + url.database().replace("\"", "\"\"") + "\"");
+      LOG.info("Created database {}", url.database());
+    }
+  }
+
+  public Connection connect(DatabaseUrl url) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", url.user());
+    if (url.password() != null) {
+      properties.setProperty("password", url.password());
+    }
+    properties.setProperty("connectTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
+    properties.setProperty("loginTimeout", String.valueOf(Math.max(1, config.connectTimeout().toSeconds())));
+    return DriverManager.getConnection(url.jdbcUrl(), properties);
+  }
+
+  private static boolean unreachable(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof PSQLException && state != null
+        && (state.startsWith("08") || state.equals(PSQLState.CONNECTION_UNABLE_TO_CONNECT.getState())
+            || state.equals("57P03"));
+  }
+
+  private StartupException failure(DatabaseUrl url, SQLException e) {
+    if (unreachable(e)) {
+      return new StartupException("Database unreachable at " + url.host() + ":" + url.port() + " (gave up after "
+          + config.startupRetry().toSeconds() + "s; check database.url / TOKENGATE_DATABASE_URL and that PostgreSQL is running)");
+    }
+    return new StartupException("Database " + url + " refused the connection: " + oneLine(e.getMessage()));
+  }
+
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("Interrupted while waiting for the database");
+    }
+  }
+}

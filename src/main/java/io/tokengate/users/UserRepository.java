@@ -1,0 +1,91 @@
+package io.tokengate.users;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The users table, through the async pool. The table and id column names come from validated
+ * configuration (plain identifiers), never from requests. Thread-safe; results complete on the
+ * caller's context.
+ */
+public final class UserRepository {
+
+  private static final String COLUMNS = "id, password, last_login, is_superuser, username, email, is_staff, is_active, date_joined";
+
+  private final Pool pool;
+  private final String table;
+  private final String userIdField;
+  private final String columns;
+
+  public UserRepository(Pool pool, String table, String userIdField) {
+    this.pool = pool;
+    this.table = table;
+    this.userIdField = userIdField;
+    this.columns = COLUMNS.contains(userIdField) ? COLUMNS : COLUMNS + ", " + userIdField;
+  }
+
+  /** The user with this username, or {@code null}. */
+  public Future<User> findByUsername(String username) {
+    return one(pool, "SELECT " + columns + " FROM " + table + " WHERE username = $1", Tuple.of(username));
+  }
+
+  /** The user whose {@code user_id_field} equals a token's user id claim, or {@code null}. */
+  public Future<User> findByClaim(Object claimValue) {
+    return one(pool, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + "::text = $1",
+        Tuple.of(String.valueOf(claimValue)));
+  }
+
+  public Future<User> create(String username, String email, String passwordHash, boolean staff, boolean superuser) {
+    return one(pool, "INSERT INTO " + table + " (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)"
+            + " VALUES ($1, $2, $3, '', '', $4, $5, true, now()) RETURNING " + columns,
+        Tuple.of(passwordHash, superuser, username, email == null ? "" : email, staff));
+  }
+
+  /** Sets the password hash; returns the number of rows changed. */
+  public Future<Integer> updatePassword(SqlClient client, String username, String passwordHash) {
+    return client.preparedQuery("UPDATE " + table + " SET password = $2 WHERE username = $1")
+        .execute(Tuple.of(username, passwordHash))
+        .map(RowSet::rowCount);
+  }
+
+  public Future<Integer> updatePassword(String username, String passwordHash) {
+    return updatePassword(pool, username, passwordHash);
+  }
+
+  public Future<Void> updateLastLogin(long id) {
+    return pool.preparedQuery("UPDATE " + table + " SET last_login = now() WHERE id = $1")
+        .execute(Tuple.of(id))
+        .mapEmpty();
+  }
+
+  /** Activates or deactivates; returns the number of rows changed (0: no such user). */
+  public Future<Integer> setActive(SqlClient client, String username, boolean active) {
+    return client.preparedQuery("UPDATE " + table + " SET is_active = $2 WHERE username = $1")
+        .execute(Tuple.of(username, active))
+        .map(RowSet::rowCount);
+  }
+
+  public Future<List<User>> list() {
+    return pool.query("SELECT " + columns + " FROM " + table + " ORDER BY id").execute().map(rows -> {
+      List<User> users = new ArrayList<>();
+      for (Row row : rows) {
+        users.add(User.from(row, userIdField));
+      }
+      return users;
+    });
+  }
+
+  private Future<User> one(SqlClient client, String sql, Tuple args) {
+    return client.preparedQuery(sql).execute(args).map(rows -> {
+      var iterator = rows.iterator();
+      return iterator.hasNext() ? User.from(iterator.next(), userIdField) : null;
+    });
+  }
+}
