@@ -46,10 +46,14 @@ public final class TokenRepository {
    * locks its row until the transaction ends, so concurrent refreshes of one token serialize.
    */
   public Future<Outstanding> lock(SqlConnection conn, String jti, Object userId, long iat, long exp) {
+    // Lock first, then read the state in a second statement: under READ COMMITTED only a new
+    // statement sees what a transaction that held the lock before us committed.
     return record(conn, jti, userId, jti, iat, exp)
-        .compose(v -> conn.preparedQuery("SELECT o.id, o.family, o.rotated_at IS NOT NULL AS rotated,"
+        .compose(v -> conn.preparedQuery("SELECT id FROM tokengate_outstanding_token WHERE jti = $1 FOR UPDATE")
+            .execute(Tuple.of(jti)))
+        .compose(locked -> conn.preparedQuery("SELECT o.id, o.family, o.rotated_at IS NOT NULL AS rotated,"
                 + " EXISTS (SELECT 1 FROM tokengate_blacklisted_token b WHERE b.token_id = o.id) AS blacklisted"
-                + " FROM tokengate_outstanding_token o WHERE o.jti = $1 FOR UPDATE")
+                + " FROM tokengate_outstanding_token o WHERE o.jti = $1")
             .execute(Tuple.of(jti)))
         .map(rows -> {
           Row row = rows.iterator().next();

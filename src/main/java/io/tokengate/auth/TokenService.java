@@ -7,6 +7,7 @@ import io.tokengate.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 
 /**
  * Simple JWT's token life cycle: issue a pair for a user, refresh (with rotation, blacklisting,
@@ -58,7 +59,7 @@ public final class TokenService {
                   Future<Integer> revoked = row.rotated() ? tokens.blacklistFamily(conn, row.family()) : Future.succeededFuture(0);
                   return revoked.map(n -> (JsonObject) null);
                 }
-                return activeUser(userId).compose(user -> rotate(conn, claims, row));
+                return activeUser(conn, userId).compose(user -> rotate(conn, claims, row));
               });
         }))
         .compose(result -> result == null
@@ -66,7 +67,7 @@ public final class TokenService {
             : Future.succeededFuture(result));
   }
 
-  private Future<JsonObject> rotate(io.vertx.sqlclient.SqlConnection conn, JsonObject claims, TokenRepository.Outstanding row) {
+  private Future<JsonObject> rotate(SqlConnection conn, JsonObject claims, TokenRepository.Outstanding row) {
     long now = nowSeconds();
     JsonObject access = TokenClaims.derive(claims, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
     JsonObject result = new JsonObject().put("access", codec.sign(access));
@@ -116,11 +117,12 @@ public final class TokenService {
     return tokens.blacklistUser(tokens.pool(), user.claimValue());
   }
 
-  private Future<User> activeUser(Object userId) {
+  /** On the transaction's own connection: a second one could deadlock a full pool under row locks. */
+  private Future<User> activeUser(SqlConnection conn, Object userId) {
     if (userId == null) {
       return Future.failedFuture(noActiveAccount());
     }
-    return users.findByClaim(userId).compose(user -> user != null && user.isActive()
+    return users.findByClaim(conn, userId).compose(user -> user != null && user.isActive()
         ? Future.succeededFuture(user)
         : Future.failedFuture(noActiveAccount()));
   }

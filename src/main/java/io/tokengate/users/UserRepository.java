@@ -38,7 +38,12 @@ public final class UserRepository {
 
   /** The user whose {@code user_id_field} equals a token's user id claim, or {@code null}. */
   public Future<User> findByClaim(Object claimValue) {
-    return one(pool, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + "::text = $1",
+    return findByClaim(pool, claimValue);
+  }
+
+  /** As {@link #findByClaim(Object)}, on the caller's connection (inside its transaction). */
+  public Future<User> findByClaim(SqlClient client, Object claimValue) {
+    return one(client, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + "::text = $1",
         Tuple.of(String.valueOf(claimValue)));
   }
 
