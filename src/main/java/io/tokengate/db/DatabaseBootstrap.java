@@ -49,12 +49,14 @@ public final class DatabaseBootstrap {
         createDatabaseIfMissing(url);
         return;
       } catch (SQLException e) {
-        if (!unreachable(e) || System.nanoTime() + pause.toNanos() > deadline) {
+        long remaining = deadline - System.nanoTime();
+        if (!unreachable(e) || remaining <= 0) {
           throw failure(url, e);
         }
+        Duration wait = Duration.ofNanos(Math.min(pause.toNanos(), remaining));
         LOG.warn("Database at {}:{} not reachable ({}); retrying in {} ms", url.host(), url.port(),
-            e.getMessage(), pause.toMillis());
-        sleep(pause);
+            e.getMessage(), wait.toMillis());
+        sleep(wait);
         pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
       }
     }
