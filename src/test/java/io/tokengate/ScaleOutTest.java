@@ -1,0 +1,51 @@
+package io.tokengate;
+
+import io.tokengate.support.HttpTestClient;
+import io.tokengate.support.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two gateways that share only PostgreSQL behave as one. */
+class ScaleOutTest {
+
+  @Test
+  @DisplayName("login, rotation, reuse detection and blacklisting are consistent across two instances")
+  void twoInstances() {
+    try (TestGateway first = TestGateway.start(new JsonObject());
+         Gateway second = first.startSibling(new JsonObject());
+         HttpTestClient a = new HttpTestClient(first.port());
+         HttpTestClient b = new HttpTestClient(second.port())) {
+      JsonObject pair = a.login("demo", "demo-password");
+      HttpResponse<Buffer> rotated = b.postJson("/api/token/refresh/", new JsonObject().put("refresh", pair.getString("refresh")));
+      assertThat(rotated.statusCode()).isEqualTo(200);
+      String next = rotated.bodyAsJsonObject().getString("refresh");
+
+      assertThat(a.postJson("/api/token/refresh/", new JsonObject().put("refresh", pair.getString("refresh"))).statusCode())
+          .as("reuse on the other instance").isEqualTo(401);
+      assertThat(b.postJson("/api/token/refresh/", new JsonObject().put("refresh", next)).statusCode())
+          .as("the family was revoked for both").isEqualTo(401);
+
+      String fresh = b.login("demo", "demo-password").getString("refresh");
+      assertThat(a.postJson("/api/token/blacklist/", new JsonObject().put("refresh", fresh)).statusCode()).isEqualTo(200);
+      assertThat(b.postJson("/api/token/verify/", new JsonObject().put("token", fresh)).statusCode()).isEqualTo(400);
+
+      String contested = a.login("demo", "demo-password").getString("refresh");
+      List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+      for (HttpTestClient client : List.of(a, b, a, b)) {
+        calls.add(client.client().post("/api/token/refresh/").sendJsonObject(new JsonObject().put("refresh", contested)));
+      }
+      Future.join(calls).await();
+      assertThat(calls.stream().filter(f -> f.result().statusCode() == 200).count())
+          .as("exactly one concurrent refresh wins across instances").isEqualTo(1);
+    }
+  }
+}
