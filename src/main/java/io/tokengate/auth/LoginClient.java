@@ -21,8 +21,8 @@ public final class LoginClient {
   }
 
   /** {@code {refresh, access}} for valid credentials, else a failed future with an {@link ApiException}. */
-  public Future<JsonObject> login(String username, String password) {
-    JsonObject request = new JsonObject().put("username", username).put("password", password);
+  public Future<JsonObject> login(String username, String password, String client) {
+    JsonObject request = new JsonObject().put("username", username).put("password", password).put("client", client);
     return vertx.eventBus().<JsonObject>request(LoginVerticle.ADDRESS, request, DELIVERY)
         .map(reply -> reply.body())
         .recover(e -> Future.failedFuture(toApiException(e)));
@@ -31,7 +31,7 @@ public final class LoginClient {
   private static ApiException toApiException(Throwable e) {
     if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       try {
-        return new ApiException(reply.failureCode(), new JsonObject(reply.getMessage()));
+        return ApiException.fromJson(new JsonObject(reply.getMessage()));
       } catch (DecodeException | NullPointerException ignored) {
         return ApiException.detail(500, "A server error occurred.");
       }

@@ -44,19 +44,30 @@ public final class LoginVerticle extends VerticleBase {
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     Authenticator authenticator = new Authenticator(users, hasher, hashing, config.jwt());
     TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users);
-    consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, authenticator, tokens));
+    LoginThrottle throttle = new LoginThrottle(pool, config.throttle());
+    consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, throttle, authenticator, tokens));
     return consumer.completion();
   }
 
-  private void login(Message<JsonObject> message, Authenticator authenticator, TokenService tokens) {
+  private void login(Message<JsonObject> message, LoginThrottle throttle, Authenticator authenticator, TokenService tokens) {
     JsonObject body = message.body();
-    authenticator.authenticate(body.getString("username"), body.getString("password"))
-        .compose(tokens::issuePair)
+    String username = body.getString("username");
+    String client = body.getString("client");
+    throttle.check(username, client)
+        .compose(v -> authenticator.authenticate(username, body.getString("password"))
+            .recover(e -> isBadCredentials(e)
+                ? throttle.failed(username, client).compose(x -> Future.failedFuture(e))
+                : Future.failedFuture(e)))
+        .compose(user -> throttle.succeeded(username).compose(v -> tokens.issuePair(user)))
         .onSuccess(message::reply)
         .onFailure(e -> {
           ApiException error = e instanceof ApiException api ? api : unexpected(e);
-          message.fail(error.status(), error.body().encode());
+          message.fail(error.status(), error.toJson().encode());
         });
+  }
+
+  private static boolean isBadCredentials(Throwable e) {
+    return e instanceof ApiException api && api.status() == 401;
   }
 
   private static ApiException unexpected(Throwable e) {

@@ -1,5 +1,6 @@
 package io.tokengate.auth;
 
+import io.tokengate.http.ClientAddress;
 import io.tokengate.http.RequestFields;
 import io.tokengate.http.RequestFields.Field;
 import io.vertx.core.Future;
@@ -31,18 +32,20 @@ public final class TokenEndpoints {
 
   private final LoginClient login;
   private final TokenService tokens;
+  private final ClientAddress clients;
   private final int maxBodySize;
 
-  public TokenEndpoints(LoginClient login, TokenService tokens, int maxBodySize) {
+  public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize) {
     this.login = login;
     this.tokens = tokens;
+    this.clients = clients;
     this.maxBodySize = maxBodySize;
   }
 
   public void mount(Router router) {
     endpoint(router, OBTAIN, "Token Obtain Pair", ctx -> {
       Map<String, String> in = RequestFields.read(ctx, USERNAME, PASSWORD);
-      return login.login(in.get("username"), in.get("password"));
+      return login.login(in.get("username"), in.get("password"), clients.of(ctx.request()));
     });
     endpoint(router, REFRESH, "Token Refresh", ctx -> tokens.refresh(RequestFields.read(ctx, REFRESH_FIELD).get("refresh")));
     endpoint(router, VERIFY, "Token Verify", ctx -> tokens.verify(RequestFields.read(ctx, TOKEN_FIELD).get("token"))

@@ -17,10 +17,11 @@ public record GatewayConfig(
     DatabaseConfig database,
     UsersConfig users,
     JwtConfig jwt,
+    ThrottleConfig throttle,
     List<RouteConfig> routes) {
 
   public static GatewayConfig fromJson(JsonObject json) {
-    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "routes"));
+    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "login_throttle", "routes"));
     Mode mode = root.choice("mode", Mode.class, Mode.DEV);
     return new GatewayConfig(
         mode,
@@ -28,6 +29,7 @@ public record GatewayConfig(
         DatabaseConfig.fromJson(root.section("database"), mode),
         UsersConfig.fromJson(root.section("users")),
         JwtConfig.fromJson(root.section("jwt"), mode),
+        ThrottleConfig.fromJson(root.section("login_throttle")),
         routes(root.array("routes")));
   }
 
@@ -54,6 +56,6 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
-    return new GatewayConfig(mode, http, newDatabase, users, jwt, routes);
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes);
   }
 }

@@ -34,6 +34,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   public static void write(HttpServerResponse response, ApiException error) {
     response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    error.headers().forEach(response::putHeader);
     if (error.status() == 401) {
       response.putHeader("WWW-Authenticate", ApiException.WWW_AUTHENTICATE);
     }

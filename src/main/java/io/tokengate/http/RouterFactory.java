@@ -26,7 +26,8 @@ public final class RouterFactory {
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users);
 
-    new TokenEndpoints(new LoginClient(vertx), tokens, config.http().maxBodySize()).mount(router);
+    new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
+        config.http().maxBodySize()).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new FailureHandler());
