@@ -8,6 +8,8 @@ import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
 import io.tokengate.http.HttpVerticle;
+import io.tokengate.revocation.RevocationFeed;
+import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -36,13 +38,15 @@ public final class Gateway implements AutoCloseable {
   private final Pool pool;
   private final EmbeddedDatabase embedded;
   private final GatewayConfig config;
+  private final Revocations revocations;
   private final int port;
 
-  private Gateway(Vertx vertx, Pool pool, EmbeddedDatabase embedded, GatewayConfig config, int port) {
+  private Gateway(Vertx vertx, Pool pool, EmbeddedDatabase embedded, GatewayConfig config, Revocations revocations, int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.embedded = embedded;
     this.config = config;
+    this.revocations = revocations;
     this.port = port;
   }
 
@@ -56,11 +60,13 @@ public final class Gateway implements AutoCloseable {
       if (config.mode().isDev()) {
         seedDemoUser(config, pool, hasher);
       }
-      vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher), new DeploymentOptions().setInstances(1)).await();
-      int port = deployHttp(vertx, config, pool);
+      Revocations revocations = new Revocations(config.jwt().userIdClaim());
+      new RevocationFeed(vertx, pool, Pools.connectOptions(config.database()), revocations).start().await();
+      vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher, revocations), new DeploymentOptions().setInstances(1)).await();
+      int port = deployHttp(vertx, config, pool, revocations);
       LOG.info("tokengate listening on http://{}:{} ({} mode, database {})", config.http().host(), port,
           config.mode().name().toLowerCase(), config.database().url());
-      return new Gateway(vertx, pool, database.embedded(), config, port);
+      return new Gateway(vertx, pool, database.embedded(), config, revocations, port);
     } catch (RuntimeException e) {
       vertx.close().await();
       database.close();
@@ -68,13 +74,13 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static int deployHttp(Vertx vertx, GatewayConfig config, Pool pool) {
+  private static int deployHttp(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations) {
     int instances = config.http().instances() > 0 ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     Set<Integer> bound = ConcurrentHashMap.newKeySet();
     // A negative port asks Vert.x for one random port shared by every instance (0 would give each its own).
     int port = config.http().port() == 0 ? -1 : config.http().port();
     try {
-      vertx.deployVerticle(() -> new HttpVerticle(config, pool, port, bound::add),
+      vertx.deployVerticle(() -> new HttpVerticle(config, pool, revocations, port, bound::add),
           new DeploymentOptions().setInstances(instances)).await();
     } catch (Exception e) {
       if (causedBy(e, BindException.class)) {
@@ -124,6 +130,11 @@ public final class Gateway implements AutoCloseable {
     return config;
   }
 
+  /** This process's view of revoked access tokens (for tests and the protected routes). */
+  public Revocations revocations() {
+    return revocations;
+  }
+
   /** Stops serving, closes the pool and, if it started one, the embedded database. Blocking. */
   @Override
   public void close() {
@@ -150,7 +161,7 @@ public final class Gateway implements AutoCloseable {
         config = requested.withDatabase(requested.database().withUrl(embedded.url()));
       }
       try {
-        DatabaseBootstrap bootstrap = new DatabaseBootstrap(config.database(), config.users().table());
+        DatabaseBootstrap bootstrap = new DatabaseBootstrap(config.database(), config.users().table(), config.jwt().userIdField());
         bootstrap.prepare();
         bootstrap.migrate();
         return new Database(config, embedded);

@@ -42,7 +42,7 @@ public final class Authenticator {
   private Future<User> afterLogin(User user, String password) {
     Future<Void> upgrade = hasher.needsUpgrade(user.password())
         ? hashing.executeBlocking(() -> hasher.encode(password), false)
-            .compose(hash -> users.updatePassword(user.username(), hash)).mapEmpty()
+            .compose(hash -> users.upgradePassword(user.username(), hash))
         : Future.succeededFuture();
     return upgrade
         .compose(v -> jwt.updateLastLogin() ? users.updateLastLogin(user.id()) : Future.<Void>succeededFuture())

@@ -3,6 +3,7 @@ package io.tokengate.auth;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.http.ApiException;
 import io.tokengate.http.DatabaseErrors;
+import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,13 +30,15 @@ public final class LoginVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final Pool pool;
   private final DjangoPasswordHasher hasher;
+  private final Revocations revocations;
   private WorkerExecutor hashing;
   private MessageConsumer<JsonObject> consumer;
 
-  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher) {
+  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher, Revocations revocations) {
     this.config = config;
     this.pool = pool;
     this.hasher = hasher;
+    this.revocations = revocations;
   }
 
   @Override
@@ -43,7 +46,7 @@ public final class LoginVerticle extends VerticleBase {
     hashing = vertx.createSharedWorkerExecutor("tokengate-hashing", config.users().hashingThreads());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     Authenticator authenticator = new Authenticator(users, hasher, hashing, config.jwt());
-    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users);
+    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users, revocations);
     LoginThrottle throttle = new LoginThrottle(pool, config.throttle());
     consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, throttle, authenticator, tokens));
     return consumer.completion();

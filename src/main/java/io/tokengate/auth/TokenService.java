@@ -7,7 +7,10 @@ import io.tokengate.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import io.tokengate.revocation.RevocationRepository;
+import io.tokengate.revocation.Revocations;
 
 /**
  * Simple JWT's token life cycle: issue a pair for a user, refresh (with rotation, blacklisting,
@@ -21,12 +24,15 @@ public final class TokenService {
   private final JwtConfig config;
   private final TokenRepository tokens;
   private final UserRepository users;
+  private final RevocationRepository revocationStore = new RevocationRepository();
+  private final Revocations revocations;
 
-  public TokenService(TokenCodec codec, JwtConfig config, TokenRepository tokens, UserRepository users) {
+  public TokenService(TokenCodec codec, JwtConfig config, TokenRepository tokens, UserRepository users, Revocations revocations) {
     this.codec = codec;
     this.config = config;
     this.tokens = tokens;
     this.users = users;
+    this.revocations = revocations;
   }
 
   /** A new refresh/access pair for {@code user} (a new token family); the refresh token is recorded as outstanding. */
@@ -36,7 +42,8 @@ public final class TokenService {
         .put(config.userIdClaim(), user.claimValue());
     JsonObject access = TokenClaims.derive(refresh, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
     String jti = refresh.getString("jti");
-    return tokens.record(tokens.pool(), jti, user.claimValue(), jti, now, refresh.getLong("exp"))
+    return tokens.pool().withTransaction(conn -> tokens.record(conn, jti, user.claimValue(), jti, now, refresh.getLong("exp"))
+            .compose(v -> recordAccess(conn, access, jti)))
         .map(v -> new JsonObject().put("refresh", codec.sign(refresh)).put("access", codec.sign(access)));
   }
 
@@ -56,7 +63,9 @@ public final class TokenService {
           return tokens.lock(conn, jti, userId, claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
               .compose(row -> {
                 if (row.blacklisted()) {
-                  Future<Integer> revoked = row.rotated() ? tokens.blacklistFamily(conn, row.family()) : Future.succeededFuture(0);
+                  Future<Integer> revoked = row.rotated()
+                      ? tokens.blacklistFamily(conn, row.family()).compose(n -> revokeSession(conn, row.family(), "reuse"))
+                      : Future.succeededFuture(0);
                   return revoked.map(n -> (JsonObject) null);
                 }
                 return activeUser(conn, userId).compose(user -> rotate(conn, claims, row));
@@ -72,7 +81,7 @@ public final class TokenService {
     JsonObject access = TokenClaims.derive(claims, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
     JsonObject result = new JsonObject().put("access", codec.sign(access));
     if (!config.rotateRefreshTokens()) {
-      return Future.succeededFuture(result);
+      return recordAccess(conn, access, row.family()).map(result);
     }
     JsonObject next = TokenClaims.derive(claims, TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds());
     Object userId = claims.getValue(config.userIdClaim());
@@ -81,6 +90,7 @@ public final class TokenService {
         : Future.succeededFuture();
     return retire
         .compose(v -> tokens.record(conn, next.getString("jti"), userId, row.family(), now, next.getLong("exp")))
+        .compose(v -> recordAccess(conn, access, row.family()))
         .map(v -> result.put("refresh", codec.sign(next)));
   }
 
@@ -89,7 +99,9 @@ public final class TokenService {
     return codec.verify(token)
         .compose(claims -> {
           TokenClaims.requireId(claims);
-          return tokens.isBlacklisted(claims.getString("jti"));
+          return revocations.check(claims) != null
+              ? Future.succeededFuture(true)
+              : tokens.isBlacklisted(claims.getString("jti"));
         })
         .compose(blacklisted -> blacklisted
             ? Future.failedFuture(ApiException.fields(new JsonObject().put("non_field_errors",
@@ -109,12 +121,28 @@ public final class TokenService {
                     claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
                 .compose(row -> row.blacklisted()
                     ? Future.<Void>failedFuture(new TokenException(TokenException.BLACKLISTED))
-                    : tokens.blacklist(conn, row.id()))));
+                    : tokens.blacklist(conn, row.id()).compose(v -> revokeSession(conn, row.family(), "logout")).mapEmpty())));
   }
 
-  /** Logs a user out everywhere: blacklists every unexpired refresh token of theirs. */
-  public Future<Integer> revokeUser(User user) {
-    return tokens.blacklistUser(tokens.pool(), user.claimValue());
+  /**
+   * Logs a user out everywhere, in the caller's transaction: blacklists every unexpired refresh
+   * token of theirs and (with {@code jwt.revoke_access}) every access token issued before now.
+   */
+  public Future<Integer> revokeUser(SqlClient client, User user, String reason) {
+    return tokens.blacklistUser(client, user.claimValue())
+        .compose(n -> config.revokeAccess()
+            ? revocationStore.revokeUser(client, user.claimValue(), reason, config.accessTokenLifetime().toSeconds() + config.leewaySeconds()).map(n)
+            : Future.succeededFuture(n));
+  }
+
+  private Future<Void> recordAccess(SqlClient client, JsonObject access, String family) {
+    return config.revokeAccess()
+        ? revocationStore.recordAccess(client, access.getString("jti"), family, access.getLong("exp"))
+        : Future.succeededFuture();
+  }
+
+  private Future<Integer> revokeSession(SqlClient client, String family, String reason) {
+    return config.revokeAccess() ? revocationStore.revokeSession(client, family, reason) : Future.succeededFuture(0);
   }
 
   /** On the transaction's own connection: a second one could deadlock a full pool under row locks. */

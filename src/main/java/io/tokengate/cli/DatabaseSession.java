@@ -1,7 +1,10 @@
 package io.tokengate.cli;
 
 import io.tokengate.Gateway;
+import io.tokengate.auth.TokenCodec;
 import io.tokengate.auth.TokenRepository;
+import io.tokengate.auth.TokenService;
+import io.tokengate.revocation.Revocations;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.db.Pools;
 import io.tokengate.users.User;
@@ -18,6 +21,7 @@ final class DatabaseSession implements AutoCloseable {
   final GatewayConfig config;
   final UserRepository users;
   final TokenRepository tokens;
+  final TokenService tokenService;
   final Pool pool;
   private final Gateway.Database database;
   private final Vertx vertx;
@@ -29,6 +33,13 @@ final class DatabaseSession implements AutoCloseable {
     this.pool = Pools.create(vertx, config.database());
     this.users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     this.tokens = new TokenRepository(pool);
+    this.tokenService = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), tokens, users,
+        new Revocations(config.jwt().userIdClaim()));
+  }
+
+  /** Revokes every token of {@code user} (refresh tokens blacklisted, access tokens denied) in one transaction with {@code change}. */
+  int revokeWith(User user, String reason, java.util.function.Function<io.vertx.sqlclient.SqlConnection, io.vertx.core.Future<?>> change) {
+    return pool.withTransaction(conn -> change.apply(conn).compose(v -> tokenService.revokeUser(conn, user, reason))).await();
   }
 
   User requireUser(String username) {

@@ -32,8 +32,8 @@ public final class TokensCommand {
     public void run() {
       try (DatabaseSession db = new DatabaseSession(config)) {
         User user = db.requireUser(name);
-        int revoked = db.tokens.blacklistUser(db.pool, user.claimValue()).await();
-        System.out.println("Revoked " + revoked + " refresh token(s) of \"" + name + "\".");
+        int revoked = db.revokeWith(user, "logout", conn -> io.vertx.core.Future.succeededFuture());
+        System.out.println("Revoked " + revoked + " refresh token(s) and every access token of \"" + name + "\".");
       }
     }
   }

@@ -80,9 +80,8 @@ public final class UserCommand {
       try (DatabaseSession db = new DatabaseSession(config)) {
         User user = db.requireUser(name);
         String hash = new DjangoPasswordHasher(db.config.users().passwordIterations()).encode(password);
-        db.pool.withTransaction(conn -> db.users.updatePassword(conn, name, hash)
-            .compose(n -> db.tokens.blacklistUser(conn, user.claimValue()))).await();
-        System.out.println("Password of \"" + name + "\" changed; their refresh tokens are revoked.");
+        db.revokeWith(user, "password", conn -> db.users.updatePassword(conn, name, hash));
+        System.out.println("Password of \"" + name + "\" changed; their tokens are revoked.");
       }
     }
   }
@@ -111,9 +110,8 @@ public final class UserCommand {
     public void run() {
       try (DatabaseSession db = new DatabaseSession(config)) {
         User user = db.requireUser(name);
-        db.pool.withTransaction(conn -> db.users.setActive(conn, name, false)
-            .compose(n -> db.tokens.blacklistUser(conn, user.claimValue()))).await();
-        System.out.println("User \"" + name + "\" is deactivated; their refresh tokens are revoked.");
+        db.revokeWith(user, "inactive", conn -> db.users.setActive(conn, name, false));
+        System.out.println("User \"" + name + "\" is deactivated; their tokens are revoked.");
       }
     }
   }

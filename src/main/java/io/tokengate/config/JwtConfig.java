@@ -24,6 +24,7 @@ public record JwtConfig(
     String userIdField,
     String userIdClaim,
     List<String> authHeaderTypes,
+    boolean revokeAccess,
     boolean developmentKey) {
 
   /** Used only in dev mode when no key is configured; prod mode refuses it. */
@@ -34,7 +35,7 @@ public record JwtConfig(
   static JwtConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("algorithm", "signing_key", "verifying_key", "audience", "issuer", "leeway",
         "access_token_lifetime", "refresh_token_lifetime", "rotate_refresh_tokens", "blacklist_after_rotation",
-        "update_last_login", "user_id_field", "user_id_claim", "auth_header_types"));
+        "update_last_login", "user_id_field", "user_id_claim", "auth_header_types", "revoke_access"));
     String algorithm = in.string("algorithm", "HS256").toUpperCase();
     if (!ALGORITHMS.contains(algorithm)) {
       throw new ConfigException(in.key("algorithm"), "unsupported algorithm \"" + algorithm + "\" (supported: "
@@ -94,6 +95,7 @@ public record JwtConfig(
         userIdField,
         userIdClaim,
         headerTypes,
+        in.bool("revoke_access", true),
         developmentKey);
   }
 
@@ -108,6 +110,6 @@ public record JwtConfig(
         + ", refreshTokenLifetime=" + refreshTokenLifetime + ", rotateRefreshTokens=" + rotateRefreshTokens
         + ", blacklistAfterRotation=" + blacklistAfterRotation + ", updateLastLogin=" + updateLastLogin
         + ", userIdField=" + userIdField + ", userIdClaim=" + userIdClaim + ", authHeaderTypes=" + authHeaderTypes
-        + ", developmentKey=" + developmentKey + "]";
+        + ", revokeAccess=" + revokeAccess + ", developmentKey=" + developmentKey + "]";
   }
 }

@@ -33,10 +33,12 @@ public final class DatabaseBootstrap {
 
   private final DatabaseConfig config;
   private final String usersTable;
+  private final String userIdField;
 
-  public DatabaseBootstrap(DatabaseConfig config, String usersTable) {
+  public DatabaseBootstrap(DatabaseConfig config, String usersTable, String userIdField) {
     this.config = config;
     this.usersTable = usersTable;
+    this.userIdField = userIdField;
   }
 
   /** Waits for the server, retrying with back-off up to {@code database.startup_retry}, then creates the database. */
@@ -74,7 +76,7 @@ public final class DatabaseBootstrap {
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .locations(locations.toArray(new String[0]))
         .table(HISTORY_TABLE)
-        .placeholders(Map.of("users_table", usersTable))
+        .placeholders(Map.of("users_table", usersTable, "user_id_field", userIdField))
         .baselineOnMigrate(true)
         .baselineVersion("0")
         .outOfOrder(true)

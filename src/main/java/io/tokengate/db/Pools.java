@@ -9,7 +9,9 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** Translates {@link DatabaseConfig} into the one shared, named vertx-pg-client pool. */
+import java.util.concurrent.TimeUnit;
+
+/** Translates {@link DatabaseConfig} into vertx-pg-client options: the one shared, named pool. */
 public final class Pools {
 
   public static final String NAME = "tokengate-pg";
@@ -18,6 +20,19 @@ public final class Pools {
   }
 
   public static Pool create(Vertx vertx, DatabaseConfig config) {
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(config.poolSize())
+        .setShared(true)
+        .setName(NAME)
+        .setConnectionTimeout((int) config.connectTimeout().toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxWaitQueueSize(1024);
+    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis()).setTcpNoDelay(true);
+    return PgBuilder.pool().with(pool).with(net).connectingTo(connectOptions(config)).using(vertx).build();
+  }
+
+  /** Where and as whom to connect (also used by the LISTEN connection of the revocation feed). */
+  public static PgConnectOptions connectOptions(DatabaseConfig config) {
     DatabaseUrl url = config.url();
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(url.host())
@@ -29,14 +44,6 @@ public final class Pools {
     if (url.password() != null) {
       connect.setPassword(url.password());
     }
-    PoolOptions pool = new PoolOptions()
-        .setMaxSize(config.poolSize())
-        .setShared(true)
-        .setName(NAME)
-        .setConnectionTimeout((int) config.connectTimeout().toMillis())
-        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-        .setMaxWaitQueueSize(1024);
-    NetClientOptions net = new NetClientOptions().setConnectTimeout((int) config.connectTimeout().toMillis()).setTcpNoDelay(true);
-    return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+    return connect;
   }
 }

@@ -1,6 +1,7 @@
 package io.tokengate.http;
 
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.revocation.Revocations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,13 +18,15 @@ public final class HttpVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final Pool pool;
+  private final Revocations revocations;
   private final int port;
   private final IntConsumer boundPort;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, Pool pool, int port, IntConsumer boundPort) {
+  public HttpVerticle(GatewayConfig config, Pool pool, Revocations revocations, int port, IntConsumer boundPort) {
     this.config = config;
     this.pool = pool;
+    this.revocations = revocations;
     this.port = port;
     this.boundPort = boundPort;
   }
@@ -36,7 +39,7 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setTcpNoDelay(true)
         .setIdleTimeout(120);
-    server = vertx.createHttpServer(options).requestHandler(RouterFactory.create(vertx, config, pool));
+    server = vertx.createHttpServer(options).requestHandler(RouterFactory.create(vertx, config, pool, revocations));
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 

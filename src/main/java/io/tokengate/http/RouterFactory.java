@@ -6,6 +6,7 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -20,11 +21,11 @@ public final class RouterFactory {
   private RouterFactory() {
   }
 
-  public static Router create(Vertx vertx, GatewayConfig config, Pool pool) {
+  public static Router create(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations) {
     Router router = Router.router(vertx);
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
-    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users);
+    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations);
 
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize()).mount(router);

@@ -60,8 +60,13 @@ public final class UserRepository {
         .map(RowSet::rowCount);
   }
 
-  public Future<Integer> updatePassword(String username, String passwordHash) {
-    return updatePassword(pool, username, passwordHash);
+  /**
+   * Re-hashes the same password with other settings (Django's upgrade on login). Not a password
+   * change: the users-table trigger does not revoke the user's tokens for it.
+   */
+  public Future<Void> upgradePassword(String username, String passwordHash) {
+    return pool.withTransaction(conn -> conn.query("SET LOCAL tokengate.hash_upgrade = 'on'").execute()
+        .compose(v -> updatePassword(conn, username, passwordHash))).mapEmpty();
   }
 
   public Future<Void> updateLastLogin(long id) {

@@ -141,7 +141,7 @@ class CliTest {
           + " SELECT 'jti-dave-1', id::text, 'jti-dave-1', now(), now() + interval '1 day' FROM auth_user WHERE username = 'dave'");
     }
     Run revoke = run((String) null, "tokens", "revoke-user", "dave");
-    assertThat(revoke.out().strip()).isEqualTo("Revoked 1 refresh token(s) of \"dave\".");
+    assertThat(revoke.out().strip()).isEqualTo("Revoked 1 refresh token(s) and every access token of \"dave\".");
     assertThat(users.count("SELECT count(*) FROM tokengate_blacklisted_token b JOIN tokengate_outstanding_token o"
         + " ON o.id = b.token_id WHERE o.jti = 'jti-dave-1'")).isEqualTo(1);
   }
