@@ -23,6 +23,7 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: from a validated configuration to a serving gateway. Starts the embedded
@@ -77,10 +78,11 @@ public final class Gateway implements AutoCloseable {
   private static int deployHttp(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations) {
     int instances = config.http().instances() > 0 ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     Set<Integer> bound = ConcurrentHashMap.newKeySet();
+    AtomicInteger openConnections = new AtomicInteger();
     // A negative port asks Vert.x for one random port shared by every instance (0 would give each its own).
     int port = config.http().port() == 0 ? -1 : config.http().port();
     try {
-      vertx.deployVerticle(() -> new HttpVerticle(config, pool, revocations, port, bound::add),
+      vertx.deployVerticle(() -> new HttpVerticle(config, pool, revocations, openConnections, port, bound::add),
           new DeploymentOptions().setInstances(instances)).await();
     } catch (Exception e) {
       if (causedBy(e, BindException.class)) {

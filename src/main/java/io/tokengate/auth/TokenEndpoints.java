@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -34,12 +35,14 @@ public final class TokenEndpoints {
   private final TokenService tokens;
   private final ClientAddress clients;
   private final int maxBodySize;
+  private final long requestTimeoutMillis;
 
-  public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize) {
+  public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize, long requestTimeoutMillis) {
     this.login = login;
     this.tokens = tokens;
     this.clients = clients;
     this.maxBodySize = maxBodySize;
+    this.requestTimeoutMillis = requestTimeoutMillis;
   }
 
   public void mount(Router router) {
@@ -56,6 +59,7 @@ public final class TokenEndpoints {
 
   private void endpoint(Router router, String path, String name, Function<RoutingContext, Future<JsonObject>> action) {
     router.post(path)
+        .handler(TimeoutHandler.create(requestTimeoutMillis, 408))
         .handler(BodyHandler.create(false).setBodyLimit(maxBodySize).setHandleFileUploads(false))
         .handler(ctx -> {
           Future<JsonObject> result;

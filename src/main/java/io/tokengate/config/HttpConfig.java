@@ -1,22 +1,66 @@
 package io.tokengate.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-/** The public HTTP listener. */
-public record HttpConfig(String host, int port, int instances, int maxBodySize, List<String> trustedProxies) {
+/**
+ * The public HTTP listener and its limits. In prod mode a wildcard address needs TLS or
+ * {@code behind_proxy: true} (a TLS-terminating proxy in front).
+ */
+public record HttpConfig(
+    String host,
+    int port,
+    int instances,
+    int maxBodySize,
+    List<String> trustedProxies,
+    int maxHeaderSize,
+    Duration idleTimeout,
+    Duration headerTimeout,
+    Duration requestTimeout,
+    int maxConnections,
+    boolean behindProxy,
+    TlsConfig tls) {
+
+  /** PEM certificate chain and key; both empty = plain HTTP. */
+  public record TlsConfig(String certFile, String keyFile) {
+
+    public boolean enabled() {
+      return !certFile.isEmpty();
+    }
+  }
 
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
-    in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies"));
+    in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
+        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "tls"));
     String host = in.string("host", "");
     if (host.isEmpty()) {
       host = mode.isDev() ? "127.0.0.1" : "0.0.0.0";
+    }
+    ConfigReader tlsIn = in.section("tls").onlyKeys(Set.of("cert_file", "key_file"));
+    TlsConfig tls = new TlsConfig(tlsIn.string("cert_file", ""), tlsIn.string("key_file", ""));
+    if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
+      throw new ConfigException(tlsIn.key(tls.certFile().isEmpty() ? "cert_file" : "key_file"),
+          "required when http.tls." + (tls.certFile().isEmpty() ? "key_file" : "cert_file") + " is set");
+    }
+    boolean behindProxy = in.bool("behind_proxy", false);
+    boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    if (!mode.isDev() && wildcard && !tls.enabled() && !behindProxy) {
+      throw new ConfigException(in.key("host"), "binding " + host + " in prod mode needs TLS (http.tls.cert_file and "
+          + "http.tls.key_file) or http.behind_proxy: true when a TLS-terminating proxy is in front");
     }
     return new HttpConfig(
         host,
         in.integer("port", 8000, 0, 65535),
         in.integer("instances", 0, 0, 256),
         in.integer("max_body_size", 16 * 1024, 1024, 16 * 1024 * 1024),
-        in.strings("trusted_proxies", List.of()));
+        in.strings("trusted_proxies", List.of()),
+        in.integer("max_header_size", 8192, 1024, 1024 * 1024),
+        in.duration("idle_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1)),
+        in.duration("header_timeout", Duration.ofSeconds(10), Duration.ofMillis(100)),
+        in.duration("request_timeout", Duration.ofSeconds(30), Duration.ofMillis(100)),
+        in.integer("max_connections", 10_000, 1, 1_000_000),
+        behindProxy,
+        tls);
   }
 }

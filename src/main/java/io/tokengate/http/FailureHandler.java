@@ -70,6 +70,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 401 -> ApiException.detail(401, "Authentication credentials were not provided.");
       case 403 -> ApiException.detail(403, "You do not have permission to perform this action.");
       case 404 -> ApiException.detail(404, "Not found.");
+      case 408 -> ApiException.detail(408, "Request timeout.");
       case 405 -> ApiException.detail(405, "Method \"" + ctx.request().method().name() + "\" not allowed.");
       case 413 -> new ApiException(413, new JsonObject().put("detail", "Request body too large.").put("code", "payload_too_large"));
       case 415 -> ApiException.detail(415, "Unsupported media type \"" + ctx.request().getHeader(HttpHeaders.CONTENT_TYPE) + "\" in request.");

@@ -6,8 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,27 +21,33 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final Pool pool;
   private final Revocations revocations;
+  private final AtomicInteger openConnections;
   private final int port;
   private final IntConsumer boundPort;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, Pool pool, Revocations revocations, int port, IntConsumer boundPort) {
+  public HttpVerticle(GatewayConfig config, Pool pool, Revocations revocations, AtomicInteger openConnections,
+                      int port, IntConsumer boundPort) {
     this.config = config;
     this.pool = pool;
     this.revocations = revocations;
+    this.openConnections = openConnections;
     this.port = port;
     this.boundPort = boundPort;
   }
 
   @Override
   public Future<?> start() {
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.http().host())
-        .setPort(port)
-        .setCompressionSupported(true)
-        .setTcpNoDelay(true)
-        .setIdleTimeout(120);
-    server = vertx.createHttpServer(options).requestHandler(RouterFactory.create(vertx, config, pool, revocations));
+    HttpServerOptions options = ServerOptionsFactory.create(config.http(), port);
+    ConnectionGuard guard = new ConnectionGuard(vertx, openConnections, config.http().maxConnections(), config.http().headerTimeout());
+    Router router = RouterFactory.create(vertx, config, pool, revocations);
+    server = vertx.createHttpServer(options)
+        .connectionHandler(guard::onConnection)
+        .invalidRequestHandler(guard::onInvalidRequest)
+        .requestHandler(request -> {
+          guard.onRequest(request);
+          router.handle(request);
+        });
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 

@@ -28,7 +28,7 @@ public final class RouterFactory {
     TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations);
 
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
-        config.http().maxBodySize()).mount(router);
+        config.http().maxBodySize(), config.http().requestTimeout().toMillis()).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new FailureHandler());

@@ -1,0 +1,35 @@
+package io.tokengate.http;
+
+import io.tokengate.config.HttpConfig;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+
+import java.util.concurrent.TimeUnit;
+
+/** The one place where {@link HttpConfig} becomes Vert.x server options. */
+public final class ServerOptionsFactory {
+
+  private ServerOptionsFactory() {
+  }
+
+  public static HttpServerOptions create(HttpConfig config, int port) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(port)
+        .setCompressionSupported(true)
+        .setTcpNoDelay(true)
+        // h2c detection buffers a request head until it is complete, which would hide a slow head
+        // from the header timeout; HTTP/2 is offered over TLS (ALPN) instead.
+        .setHttp2ClearTextEnabled(false)
+        .setMaxHeaderSize(config.maxHeaderSize())
+        .setMaxInitialLineLength(Math.min(config.maxHeaderSize(), 8192))
+        .setIdleTimeout((int) config.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    if (config.tls().enabled()) {
+      options.setSsl(true)
+          .setUseAlpn(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tls().certFile()).setKeyPath(config.tls().keyFile()));
+    }
+    return options;
+  }
+}
