@@ -17,10 +17,11 @@ public record GatewayConfig(
     DatabaseConfig database,
     UsersConfig users,
     JwtConfig jwt,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    WebConfig web) {
 
   public static GatewayConfig fromJson(JsonObject json) {
-    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "routes"));
+    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "routes", "web"));
     Mode mode = root.choice("mode", Mode.class, Mode.DEV);
     return new GatewayConfig(
         mode,
@@ -28,7 +29,8 @@ public record GatewayConfig(
         DatabaseConfig.fromJson(root.section("database"), mode),
         UsersConfig.fromJson(root.section("users")),
         JwtConfig.fromJson(root.section("jwt"), mode),
-        routes(root.array("routes")));
+        routes(root.array("routes")),
+        WebConfig.fromJson(root.section("web")));
   }
 
   private static List<RouteConfig> routes(JsonArray array) {
@@ -54,6 +56,6 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
-    return new GatewayConfig(mode, http, newDatabase, users, jwt, routes);
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, routes, web);
   }
 }
