@@ -9,7 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.List;
  */
 public final class HomepageRoutes {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HomepageRoutes.class);
   static final String ASSET_PATHS = "^/(?:(?:css|js|img)/.+|favicon\\.svg)$";
   private static final String TITLE = "tokengate";
 
@@ -59,7 +63,12 @@ public final class HomepageRoutes {
             .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
             .end(html))
-        .onFailure(ctx::fail);
+        .onFailure(e -> {
+          // Logged here and passed on as a plain 500: the failure handler would take the
+          // template's IOException for a database outage (503).
+          LOG.error("Cannot render the homepage from {}", renderer.directory(), e);
+          ctx.fail(new HttpException(500, e));
+        });
   }
 
   private static StaticHandler assetHandler(GatewayConfig config) {
@@ -93,8 +102,9 @@ public final class HomepageRoutes {
     return config.routes().stream().filter(RouteConfig::demo).map(RouteConfig::path).findFirst().orElse("");
   }
 
+  /** The jar's {@code Implementation-Version}; empty when running from classes. */
   private static String version() {
     String version = HomepageRoutes.class.getPackage().getImplementationVersion();
-    return version == null ? "dev" : version;
+    return version == null ? "" : version;
   }
 }
