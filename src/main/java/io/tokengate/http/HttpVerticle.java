@@ -34,6 +34,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(port)
         .setCompressionSupported(true)
+        // Vert.x 5.0.x h2c + compression: after one uncompressed response on a connection, later
+        // responses say "gzip" but are sent plain (eclipse-vertx/vert.x#5896). Stay on HTTP/1.1.
+        .setHttp2ClearTextEnabled(false)
         .setTcpNoDelay(true)
         .setIdleTimeout(120);
     server = vertx.createHttpServer(options).requestHandler(RouterFactory.create(vertx, config, pool));

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +99,32 @@ class HomepageHttpTest {
     assertThat(response.body().length).isLessThan(file.length / 2);
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
       assertThat(in.readAllBytes()).isEqualTo(file);
+    }
+  }
+
+  @Test
+  @DisplayName("a client offering h2c stays on HTTP/1.1, so gzip stays real when encodings mix on one connection")
+  void gzipWithH2cClient() throws Exception {
+    // The JDK client asks for an h2c upgrade; Vert.x 5.0.x would then mislabel plain bodies as gzip.
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + gateway.port() + "/css/app.css");
+    byte[] file = Files.readAllBytes(WEBROOT.resolve("css/app.css"));
+    for (boolean gzip : new boolean[] {true, false, true}) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+      if (gzip) {
+        request.header("Accept-Encoding", "gzip");
+      }
+      HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      if (gzip) {
+        assertThat(header(response, "Content-Encoding")).isEqualTo("gzip");
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+          assertThat(in.readAllBytes()).isEqualTo(file);
+        }
+      } else {
+        assertThat(header(response, "Content-Encoding")).isNull();
+        assertThat(response.body()).isEqualTo(file);
+      }
     }
   }
 
