@@ -144,6 +144,10 @@ class HomepageBrowserTest {
     assertThat(refreshPayload.getLong("user_id")).isEqualTo(demoUserId());
     assertThat(accessPayload.getLong("exp") - accessPayload.getLong("iat")).isEqualTo(4);
     assertThat(text("access-countdown")).matches("expires in 0:0[0-4]|expired");
+    assertThat(((JavascriptExecutor) driver).executeScript(
+        "return localStorage.length + sessionStorage.length + document.cookie.length;"))
+        .as("tokens live in memory only").isEqualTo(0L);
+    assertThat(driver.manage().getCookies()).isEmpty();
     String firstAccess = raw("access");
     String firstRefresh = raw("refresh");
     assertThat(firstAccess.split("\\.")).hasSize(3);
