@@ -18,10 +18,11 @@ public record GatewayConfig(
     UsersConfig users,
     JwtConfig jwt,
     ThrottleConfig throttle,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    WebConfig web) {
 
   public static GatewayConfig fromJson(JsonObject json) {
-    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "login_throttle", "routes"));
+    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "login_throttle", "routes", "web"));
     Mode mode = root.choice("mode", Mode.class, Mode.DEV);
     return new GatewayConfig(
         mode,
@@ -30,7 +31,8 @@ public record GatewayConfig(
         UsersConfig.fromJson(root.section("users")),
         JwtConfig.fromJson(root.section("jwt"), mode),
         ThrottleConfig.fromJson(root.section("login_throttle")),
-        routes(root.array("routes")));
+        routes(root.array("routes")),
+        WebConfig.fromJson(root.section("web")));
   }
 
   private static List<RouteConfig> routes(JsonArray array) {
@@ -56,6 +58,6 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
-    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes);
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web);
   }
 }

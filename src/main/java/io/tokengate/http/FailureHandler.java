@@ -41,7 +41,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     response.end(error.body().encode());
   }
 
-  static ApiException toApiException(RoutingContext ctx) {
+  /** The error a failed request answers with; logs an unexpected failure (once per call). */
+  public static ApiException toApiException(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
       return api;

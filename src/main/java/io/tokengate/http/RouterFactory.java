@@ -8,6 +8,7 @@ import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
+import io.tokengate.web.HomepageRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
@@ -29,6 +30,7 @@ public final class RouterFactory {
 
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis()).mount(router);
+    new HomepageRoutes(vertx, config).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new FailureHandler());

@@ -18,8 +18,9 @@ public final class ServerOptionsFactory {
         .setPort(port)
         .setCompressionSupported(true)
         .setTcpNoDelay(true)
-        // h2c detection buffers a request head until it is complete, which would hide a slow head
-        // from the header timeout; HTTP/2 is offered over TLS (ALPN) instead.
+        // No h2c: its detection buffers a request head until it is complete, hiding a slow head
+        // from the header timeout, and Vert.x 5.0.x h2c + compression sends later responses marked
+        // gzip but plain (eclipse-vertx/vert.x#5896). HTTP/2 is offered over TLS (ALPN) instead.
         .setHttp2ClearTextEnabled(false)
         .setMaxHeaderSize(config.maxHeaderSize())
         .setMaxInitialLineLength(Math.min(config.maxHeaderSize(), 8192))

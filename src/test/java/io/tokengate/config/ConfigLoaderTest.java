@@ -106,10 +106,10 @@ class ConfigLoaderTest {
   @Test
   @DisplayName("prod mode requires a database URL and a real signing key of at least 256 bits")
   void prodMode() {
-    Map<String, String> prod = Map.of("TOKENGATE_MODE", "prod", "TOKENGATE_DATABASE_URL", "postgresql://u@h/d");
+    Map<String, String> prod = Map.of("TOKENGATE_MODE", "prod", "TOKENGATE_DATABASE_URL", "postgresql://u@h/d", "TOKENGATE_HTTP_BEHIND_PROXY", "true");
     assertThatThrownBy(() -> load(null, prod))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("jwt.signing_key: required in prod mode");
-    assertThatThrownBy(() -> load(null, Map.of("TOKENGATE_MODE", "prod", "TOKENGATE_JWT_SIGNING_KEY", "x".repeat(40))))
+    assertThatThrownBy(() -> load(null, Map.of("TOKENGATE_MODE", "prod", "TOKENGATE_JWT_SIGNING_KEY", "x".repeat(40), "TOKENGATE_HTTP_HOST", "127.0.0.1")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("database.url: required in prod mode");
     assertThatThrownBy(() -> load(null, merge(prod, Map.of("TOKENGATE_JWT_SIGNING_KEY", "short-key"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("too short for HS256");
