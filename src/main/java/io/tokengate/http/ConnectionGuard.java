@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,14 +55,28 @@ public final class ConnectionGuard {
     });
   }
 
-  /** Call first for every request: its head arrived in time. */
-  public void onRequest(HttpServerRequest request) {
+  /**
+   * Call first for every request: its head arrived in time. Returns false when the request was
+   * answered here (a path that does not percent-decode is a JSON 400, before any routing).
+   */
+  public boolean admit(HttpServerRequest request) {
     if (!awaitingFirstRequest.isEmpty()) {
       Long pending = awaitingFirstRequest.remove(request.connection());
       if (pending != null) {
         vertx.cancelTimer(pending);
       }
     }
+    String path = request.path();
+    if (path != null && path.indexOf('%') >= 0) {
+      try {
+        QueryStringDecoder.decodeComponent(path);
+      } catch (IllegalArgumentException e) {
+        request.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("detail", "Malformed request path.").encode());
+        return false;
+      }
+    }
+    return true;
   }
 
   /** For {@code HttpServer.invalidRequestHandler}: DRF-style JSON instead of an empty error. */

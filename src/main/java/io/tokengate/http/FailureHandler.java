@@ -57,12 +57,33 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure == null || failure instanceof HttpException) {
       return forStatus(ctx, status);
     }
+    if (isMalformedForm(failure)) {
+      return ApiException.detail(400, "Form parse error - " + failure.getClass().getSimpleName());
+    }
     if (DatabaseErrors.isUnavailable(failure)) {
       LOG.warn("Database unavailable for {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
       return ApiException.databaseUnavailable();
     }
     LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
     return ApiException.detail(500, "A server error occurred.");
+  }
+
+  /** Netty's form decoder refuses a body (a field too long, a bad boundary or escape): the client's fault. */
+  private static boolean isMalformedForm(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause()) {
+      if (e.getClass().getName().startsWith("io.netty.handler.codec.http.multipart.")) {
+        return true;
+      }
+      for (StackTraceElement frame : e.getStackTrace()) {
+        if (frame.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
+          return true;
+        }
+      }
+      if (e.getCause() == e) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static ApiException forStatus(RoutingContext ctx, int status) {

@@ -45,8 +45,9 @@ public final class HttpVerticle extends VerticleBase {
         .connectionHandler(guard::onConnection)
         .invalidRequestHandler(guard::onInvalidRequest)
         .requestHandler(request -> {
-          guard.onRequest(request);
-          router.handle(request);
+          if (guard.admit(request)) {
+            router.handle(request);
+          }
         });
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }

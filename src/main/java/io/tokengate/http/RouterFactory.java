@@ -33,7 +33,12 @@ public final class RouterFactory {
     new HomepageRoutes(vertx, config).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
-    router.route().failureHandler(new FailureHandler());
+    FailureHandler failures = new FailureHandler();
+    router.route().failureHandler(failures);
+    // Requests no route could take (e.g. a path that does not decode) still get a JSON answer.
+    for (int status : new int[] {400, 404, 405, 500}) {
+      router.errorHandler(status, failures);
+    }
     return router;
   }
 }

@@ -23,6 +23,7 @@ public final class ServerOptionsFactory {
         // gzip but plain (eclipse-vertx/vert.x#5896). HTTP/2 is offered over TLS (ALPN) instead.
         .setHttp2ClearTextEnabled(false)
         .setMaxHeaderSize(config.maxHeaderSize())
+        .setMaxFormAttributeSize(config.maxBodySize())
         .setMaxInitialLineLength(Math.min(config.maxHeaderSize(), 8192))
         .setIdleTimeout((int) config.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
