@@ -8,6 +8,7 @@ import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
 import io.tokengate.http.HttpVerticle;
+import io.tokengate.proxy.DemoUpstream;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -57,7 +58,7 @@ public final class Gateway implements AutoCloseable {
         seedDemoUser(config, pool, hasher);
       }
       vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher), new DeploymentOptions().setInstances(1)).await();
-      int port = deployHttp(vertx, config, pool);
+      int port = deployHttp(vertx, DemoUpstream.attach(vertx, config).await(), pool);
       LOG.info("tokengate listening on http://{}:{} ({} mode, database {})", config.http().host(), port,
           config.mode().name().toLowerCase(), config.database().url());
       return new Gateway(vertx, pool, database.embedded(), config, port);

@@ -53,6 +53,10 @@ public record GatewayConfig(
     return List.copyOf(routes);
   }
 
+  public GatewayConfig withRoutes(List<RouteConfig> newRoutes) {
+    return new GatewayConfig(mode, http, database, users, jwt, List.copyOf(newRoutes));
+  }
+
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
     return new GatewayConfig(mode, http, newDatabase, users, jwt, routes);
   }

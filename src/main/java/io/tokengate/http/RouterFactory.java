@@ -6,6 +6,7 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.proxy.GatewayRoutes;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -27,6 +28,7 @@ public final class RouterFactory {
     TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users);
 
     new TokenEndpoints(new LoginClient(vertx), tokens, config.http().maxBodySize()).mount(router);
+    new GatewayRoutes(vertx, config, codec.auth()).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new FailureHandler());
