@@ -49,7 +49,8 @@ public final class GatewayRoutes {
   }
 
   private void mount(Router router, RouteConfig route) {
-    Route chain = router.route().pathRegex(Pattern.quote(route.path()) + ".*")
+    // never below the token API, even for a route such as /api/: those paths are the gateway's own
+    Route chain = router.route().pathRegex("(?!" + Pattern.quote(RouteConfig.TOKEN_API_PREFIX) + ")" + Pattern.quote(route.path()) + ".*")
         .handler(GatewayRoutes::requireNormalPath);
     if (route.auth() != AuthMode.NONE) {
       AccessTokenHandler tokens = new AccessTokenHandler(auth, config.jwt().authHeaderTypes(),

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class UpstreamServer implements AutoCloseable {
 
   /** One request as the upstream received it. */
-  public record Seen(String method, String uri, JsonObject headers) {
+  public record Seen(String method, String uri, JsonObject headers, int remotePort) {
     public String header(String name) {
       return headers.getString(name.toLowerCase(Locale.ROOT));
     }
@@ -69,11 +69,11 @@ public final class UpstreamServer implements AutoCloseable {
   private UpstreamServer listen(Behaviour behaviour) {
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .webSocketHandler(ws -> {
-          seen.add(new Seen("WEBSOCKET", ws.uri(), headers(ws.headers())));
+          seen.add(new Seen("WEBSOCKET", ws.uri(), headers(ws.headers()), ws.remoteAddress().port()));
           ws.handler(ws::write);
         })
         .requestHandler(request -> {
-          seen.add(new Seen(request.method().name(), request.uri(), headers(request.headers())));
+          seen.add(new Seen(request.method().name(), request.uri(), headers(request.headers()), request.remoteAddress().port()));
           switch (behaviour) {
             case JSON -> request.body().onSuccess(body -> request.response().putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("upstream", name).put("method", request.method().name())
@@ -129,6 +129,13 @@ public final class UpstreamServer implements AutoCloseable {
       throw new AssertionError("upstream " + name + " received no request");
     }
     return seen.get(seen.size() - 1);
+  }
+
+  /** The distinct client ports the recorded requests came from: one per connection. */
+  public java.util.Set<Integer> remotePorts() {
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    seen.forEach(s -> ports.add(s.remotePort()));
+    return ports;
   }
 
   public void clear() {
