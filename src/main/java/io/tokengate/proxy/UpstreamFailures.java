@@ -3,9 +3,9 @@ package io.tokengate.proxy;
 import io.tokengate.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
@@ -43,8 +43,7 @@ final class UpstreamFailures implements ProxyInterceptor {
           context.request().proxiedRequest().path(), answer.status(), failure.toString());
       ProxyResponse response = context.request().release().response()
           .setStatusCode(answer.status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .setBody(Body.body(Buffer.buffer(answer.body().encode())));
+          .setBody(Body.body(Buffer.buffer(answer.body().encode()), MediaType.APPLICATION_JSON));
       return Future.succeededFuture(response);
     });
   }

@@ -63,9 +63,12 @@ final class UpstreamSelector implements OriginRequestProvider {
           if (!(failure instanceof ConnectException)) {
             return Future.failedFuture(failure);
           }
+          boolean wasDown = health.isDown(index);
           health.markDown(index);
-          LOG.warn("Route {}: upstream {} could not be reached; trying it last for {}s ({})", route, upstream,
-              UpstreamHealth.DEFAULT_DOWN_FOR.toSeconds(), failure.getClass().getSimpleName());
+          if (!wasDown) {
+              LOG.warn("Route {}: upstream {} could not be reached; trying it last for {}s ({})", route, upstream,
+                UpstreamHealth.DEFAULT_DOWN_FOR.toSeconds(), failure.getClass().getSimpleName());
+          }
           return position + 1 < order.size() ? attempt(context, order, position + 1) : Future.failedFuture(failure);
         });
   }
