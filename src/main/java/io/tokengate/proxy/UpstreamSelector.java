@@ -66,7 +66,7 @@ final class UpstreamSelector implements OriginRequestProvider {
           boolean wasDown = health.isDown(index);
           health.markDown(index);
           if (!wasDown) {
-              LOG.warn("Route {}: upstream {} could not be reached; trying it last for {}s ({})", route, upstream,
+            LOG.warn("Route {}: upstream {} could not be reached; trying it last for {}s ({})", route, upstream,
                 UpstreamHealth.DEFAULT_DOWN_FOR.toSeconds(), failure.getClass().getSimpleName());
           }
           return position + 1 < order.size() ? attempt(context, order, position + 1) : Future.failedFuture(failure);
