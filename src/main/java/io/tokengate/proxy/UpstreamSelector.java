@@ -58,7 +58,13 @@ final class UpstreamSelector implements OriginRequestProvider {
       options.setIdleTimeout(timeoutMillis);
     }
     return context.client().request(options)
-        .onSuccess(request -> health.markUp(index))
+        .onSuccess(request -> {
+          health.markUp(index);
+          if (context.isWebSocket()) {
+            // the proxy tunnels the upgraded connection without watching it: its end is not an error
+            request.exceptionHandler(e -> LOG.debug("Route {}: WebSocket tunnel to {} ended: {}", route, upstream, e.toString()));
+          }
+        })
         .recover(failure -> {
           if (!(failure instanceof ConnectException)) {
             return Future.failedFuture(failure);

@@ -70,7 +70,8 @@ public final class UpstreamServer implements AutoCloseable {
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
         .webSocketHandler(ws -> {
           seen.add(new Seen("WEBSOCKET", ws.uri(), headers(ws.headers()), ws.remoteAddress().port()));
-          ws.handler(ws::write);
+          ws.textMessageHandler(ws::writeTextMessage);
+          ws.binaryMessageHandler(ws::writeBinaryMessage);
         })
         .requestHandler(request -> {
           seen.add(new Seen(request.method().name(), request.uri(), headers(request.headers()), request.remoteAddress().port()));
