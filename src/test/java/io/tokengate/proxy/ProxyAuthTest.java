@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Protected routes: authentication, claim rules and identity headers")
 class ProxyAuthTest {
 
+  private static final String AUDIENCE = "tokengate-tests";
+  private static final String ISSUER = "https://issuer.example.invalid";
+
   private static UpstreamServer upstream;
   private static TestGateway gateway;
   private static HttpTestClient http;
@@ -37,8 +40,14 @@ class ProxyAuthTest {
         .add(route("public", "/api/public/").put("auth", "none"))
         .add(route("forwarding", "/api/forwarding/").put("forward_authorization", true));
     gateway = TestGateway.start(new JsonObject().put("routes", routes)
-        .put("jwt", new JsonObject().put("auth_header_types", new JsonArray().add("Bearer").add("JWT"))));
+        .put("jwt", new JsonObject().put("auth_header_types", new JsonArray().add("Bearer").add("JWT"))
+            .put("audience", AUDIENCE).put("issuer", ISSUER).put("leeway", 30)));
     http = new HttpTestClient(gateway.port());
+  }
+
+  /** A valid access payload for this gateway (its audience and issuer). */
+  private static JsonObject access(Object userId) {
+    return TestTokens.access(userId).put("aud", AUDIENCE).put("iss", ISSUER);
   }
 
   private static JsonObject route(String name, String path) {
@@ -103,7 +112,7 @@ class ProxyAuthTest {
   @DisplayName("a header of a type not in auth_header_types counts as no credentials")
   void foreignType() {
     assertRefused(get("/api/main/x", "Authorization", "Basic ZGVtbzpkZW1v"), NOT_PROVIDED);
-    assertRefused(get("/api/main/x", "Authorization", "bearer " + TestTokens.sign(TestTokens.access(1))), NOT_PROVIDED);
+    assertRefused(get("/api/main/x", "Authorization", "bearer " + TestTokens.sign(access(1))), NOT_PROVIDED);
   }
 
   @Test
@@ -116,29 +125,47 @@ class ProxyAuthTest {
   @Test
   @DisplayName("expired, tampered, foreign-key, alg none and garbage tokens: 401 'Token is invalid or expired'")
   void invalidTokens() {
-    JsonObject expired = TestTokens.access(7).put("exp", Instant.now().getEpochSecond() - 10);
+    JsonObject expired = access(7).put("exp", Instant.now().getEpochSecond() - 120);
     assertRefused(bearer("/api/main/x", TestTokens.sign(expired)), invalid("Token is invalid or expired"));
-    assertRefused(bearer("/api/main/x", TestTokens.tampered(TestTokens.access(7), TestTokens.access(1))),
+    assertRefused(bearer("/api/main/x", TestTokens.tampered(access(7), access(1))),
         invalid("Token is invalid or expired"));
-    assertRefused(bearer("/api/main/x", TestTokens.sign(TestTokens.access(7), "another-key-another-key-another-key-0123")),
+    assertRefused(bearer("/api/main/x", TestTokens.sign(access(7), "another-key-another-key-another-key-0123")),
         invalid("Token is invalid or expired"));
-    assertRefused(bearer("/api/main/x", TestTokens.unsigned(TestTokens.access(7))), invalid("Token is invalid or expired"));
+    assertRefused(bearer("/api/main/x", TestTokens.unsigned(access(7))), invalid("Token is invalid or expired"));
     assertRefused(bearer("/api/main/x", "not.a.jwt"), invalid("Token is invalid or expired"));
     assertRefused(bearer("/api/main/x", "abc$def"), invalid("Token is invalid or expired"));
-    JsonObject noExp = TestTokens.access(7);
+    assertRefused(bearer("/api/main/x", TestTokens.sign(access(7).put("iat", Instant.now().getEpochSecond() + 3600))),
+        invalid("Token is invalid or expired"));
+    JsonObject noExp = access(7);
     noExp.remove("exp");
     assertRefused(bearer("/api/main/x", TestTokens.sign(noExp)), invalid("Token is invalid or expired"));
   }
 
   @Test
+  @DisplayName("exp is checked with the configured leeway (30 s here)")
+  void leeway() {
+    JsonObject recentlyExpired = access(7).put("exp", Instant.now().getEpochSecond() - 10);
+    assertThat(bearer("/api/main/x", TestTokens.sign(recentlyExpired)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a token for another audience or issuer, or without them, is invalid when they are configured")
+  void audienceAndIssuer() {
+    assertRefused(bearer("/api/main/x", TestTokens.sign(access(7).put("aud", "someone-else"))), invalid("Token is invalid or expired"));
+    assertRefused(bearer("/api/main/x", TestTokens.sign(access(7).put("iss", "https://evil.example.invalid"))),
+        invalid("Token is invalid or expired"));
+    assertRefused(bearer("/api/main/x", TestTokens.sign(TestTokens.access(7))), invalid("Token is invalid or expired"));
+  }
+
+  @Test
   @DisplayName("a refresh token, a token without jti or without token_type: Simple JWT's reason")
   void wrongKind() {
-    assertRefused(bearer("/api/main/x", TestTokens.sign(TestTokens.access(7).put("token_type", "refresh"))),
+    assertRefused(bearer("/api/main/x", TestTokens.sign(access(7).put("token_type", "refresh"))),
         invalid("Token has wrong type"));
-    JsonObject noJti = TestTokens.access(7);
+    JsonObject noJti = access(7);
     noJti.remove("jti");
     assertRefused(bearer("/api/main/x", TestTokens.sign(noJti)), invalid("Token has no id"));
-    JsonObject noType = TestTokens.access(7);
+    JsonObject noType = access(7);
     noType.remove("token_type");
     assertRefused(bearer("/api/main/x", TestTokens.sign(noType)), invalid("Token has no type"));
   }
@@ -146,7 +173,7 @@ class ProxyAuthTest {
   @Test
   @DisplayName("a valid token without the user id claim: 401 'no recognizable user identification'")
   void noUserId() {
-    JsonObject claims = TestTokens.access(7);
+    JsonObject claims = access(7);
     claims.remove("user_id");
     assertRefused(bearer("/api/main/x", TestTokens.sign(claims)),
         new JsonObject().put("detail", "Token contained no recognizable user identification").put("code", "token_not_valid"));
@@ -155,7 +182,7 @@ class ProxyAuthTest {
   @Test
   @DisplayName("a valid token passes; the upstream gets the gateway's identity headers and never the client's")
   void identityHeaders() {
-    String token = TestTokens.sign(TestTokens.access(42).put("email", "ada@example.invalid"));
+    String token = TestTokens.sign(access(42).put("email", "ada@example.invalid"));
     HttpResponse<Buffer> response = get("/api/main/orders?x=1", "Authorization", "Bearer " + token,
         "X-Auth-User-Id", "1", "X-Auth-Is-Admin", "yes", "X-User-Email", "root@example.invalid");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -170,7 +197,7 @@ class ProxyAuthTest {
   @Test
   @DisplayName("a spoofed X-Auth-User-Id is removed even when the token carries no mapped claim")
   void spoofWithoutClaim() {
-    HttpResponse<Buffer> response = get("/api/main/x", "Authorization", "Bearer " + TestTokens.sign(TestTokens.access(42)),
+    HttpResponse<Buffer> response = get("/api/main/x", "Authorization", "Bearer " + TestTokens.sign(access(42)),
         "x-auth-user-id", "1", "X-User-Email", "root@example.invalid", "X-Request-Id", "trace-123");
     assertThat(response.statusCode()).isEqualTo(200);
     UpstreamServer.Seen seen = upstream.last();
@@ -182,7 +209,7 @@ class ProxyAuthTest {
   @Test
   @DisplayName("another accepted header type (JWT) works like Bearer")
   void otherHeaderType() {
-    HttpResponse<Buffer> response = get("/api/main/x", "Authorization", "JWT " + TestTokens.sign(TestTokens.access(5)));
+    HttpResponse<Buffer> response = get("/api/main/x", "Authorization", "JWT " + TestTokens.sign(access(5)));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(upstream.last().header("X-Auth-User-Id")).isEqualTo("5");
   }
@@ -199,7 +226,7 @@ class ProxyAuthTest {
   @Test
   @DisplayName("Authorization is not forwarded by default, and forwarded when the route says so")
   void forwardAuthorization() {
-    String token = TestTokens.sign(TestTokens.access(3));
+    String token = TestTokens.sign(access(3));
     assertThat(bearer("/api/main/x", token).statusCode()).isEqualTo(200);
     assertThat(upstream.last().headers().fieldNames()).doesNotContain("authorization");
     assertThat(bearer("/api/forwarding/x", token).statusCode()).isEqualTo(200);
@@ -211,16 +238,16 @@ class ProxyAuthTest {
   void claimRules() {
     JsonObject forbidden = new JsonObject().put("detail", "You do not have permission to perform this action.");
     HttpResponse<Buffer> notStaff = bearer("/api/strict/x",
-        TestTokens.sign(TestTokens.access(1).put("is_staff", false).put("scope", "orders:read")));
+        TestTokens.sign(access(1).put("is_staff", false).put("scope", "orders:read")));
     assertThat(notStaff.statusCode()).isEqualTo(403);
     assertThat(notStaff.bodyAsJsonObject()).isEqualTo(forbidden);
     HttpResponse<Buffer> noScope = bearer("/api/strict/x",
-        TestTokens.sign(TestTokens.access(1).put("is_staff", true).put("scope", "orders:write orders:readx")));
+        TestTokens.sign(access(1).put("is_staff", true).put("scope", "orders:write orders:readx")));
     assertThat(noScope.statusCode()).isEqualTo(403);
     assertThat(noScope.bodyAsJsonObject()).isEqualTo(forbidden);
     assertThat(upstream.seen()).isEmpty();
     HttpResponse<Buffer> allowed = bearer("/api/strict/x",
-        TestTokens.sign(TestTokens.access(1).put("is_staff", true).put("scope", "orders:write orders:read")));
+        TestTokens.sign(access(1).put("is_staff", true).put("scope", "orders:write orders:read")));
     assertThat(allowed.statusCode()).isEqualTo(200);
     assertThat(upstream.seen()).hasSize(1);
   }
@@ -231,10 +258,10 @@ class ProxyAuthTest {
     HttpResponse<Buffer> anonymous = get("/api/optional/x", "X-Auth-User-Id", "1");
     assertThat(anonymous.statusCode()).isEqualTo(200);
     assertThat(upstream.last().headers().fieldNames()).doesNotContain("x-auth-user-id");
-    assertThat(bearer("/api/optional/x", TestTokens.sign(TestTokens.access(9))).statusCode()).isEqualTo(200);
+    assertThat(bearer("/api/optional/x", TestTokens.sign(access(9))).statusCode()).isEqualTo(200);
     assertThat(upstream.last().header("X-Auth-User-Id")).isEqualTo("9");
     upstream.clear();
-    assertRefused(bearer("/api/optional/x", TestTokens.unsigned(TestTokens.access(9))), invalid("Token is invalid or expired"));
+    assertRefused(bearer("/api/optional/x", TestTokens.unsigned(access(9))), invalid("Token is invalid or expired"));
   }
 
   @Test
