@@ -105,8 +105,8 @@ class ProxyStreamingTest {
     assertThat(status).isEqualTo(200);
     assertThat(received.get()).isEqualTo(LARGE);
     assertThat(receivedCrc.getValue()).isEqualTo(sentCrc.getValue());
+    // the answer began while the upload was still running: neither direction was buffered whole
     assertThat(sentAtFirstAnswer.get()).isBetween(1L, LARGE - 1);
-    assertThat(echo.bytesInWhenFirstByteOut.get()).isLessThan(LARGE);
     UpstreamServer.Seen seen = echo.last();
     assertThat(seen.header("Transfer-Encoding")).isEqualTo("chunked");
     assertThat(seen.headers().fieldNames()).doesNotContain("content-length");

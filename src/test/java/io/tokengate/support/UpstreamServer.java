@@ -10,7 +10,6 @@ import io.vertx.core.net.NetServer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real upstream for proxy tests, on 127.0.0.1 and a free port, with its own Vert.x. Records
@@ -31,8 +30,6 @@ public final class UpstreamServer implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final String name;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
-  /** Body bytes the echo upstream had received when it wrote its first byte back. */
-  public final AtomicLong bytesInWhenFirstByteOut = new AtomicLong(-1);
   private HttpServer server;
 
   private UpstreamServer(String name) {
@@ -89,11 +86,8 @@ public final class UpstreamServer implements AutoCloseable {
   }
 
   private void echo(HttpServerRequest request) {
-    AtomicLong received = new AtomicLong();
     request.response().setChunked(true).putHeader("Content-Type", "application/octet-stream");
     request.handler(chunk -> {
-      received.addAndGet(chunk.length());
-      bytesInWhenFirstByteOut.compareAndSet(-1, received.get());
       request.response().write(chunk);
       if (request.response().writeQueueFull()) {
         request.pause();
