@@ -3,6 +3,7 @@ package io.tokengate.proxy;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyContext;
@@ -19,7 +20,8 @@ import java.util.List;
  * connection ({@link UpstreamHealth}), and trying the next one when a connection cannot be made
  * (nothing has been sent yet, so that is always safe). Each request gets the route's timeout as
  * connect timeout and as idle timeout (no byte from the upstream for that long fails it; not for
- * WebSockets, which may be quiet). Runs on the event loop of its route's verticle.
+ * WebSockets, which may be quiet), and the upstream's address as {@code Host}. Runs on the event
+ * loop of its route's verticle.
  */
 final class UpstreamSelector implements OriginRequestProvider {
 
@@ -57,6 +59,8 @@ final class UpstreamSelector implements OriginRequestProvider {
     if (!context.isWebSocket()) {
       options.setIdleTimeout(timeoutMillis);
     }
+    // the upstream's own name in Host (and for TLS); the client's one travels in X-Forwarded-Host
+    context.request().setAuthority(HostAndPort.create(upstream.getHost(), port));
     return context.client().request(options)
         .onSuccess(request -> {
           health.markUp(index);

@@ -146,6 +146,7 @@ class ProxyRoutingTest {
     assertThat(seen.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
     assertThat(seen.header("X-Forwarded-Proto")).isEqualTo("http");
     assertThat(seen.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + gateway.port());
+    assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + shallow.port());
     assertThat(seen.header("Forwarded")).isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + gateway.port() + "\"");
     assertThat(seen.header("X-Custom")).isEqualTo("kept");
     assertThat(seen.headers().fieldNames()).doesNotContain("x-secret-hop", "keep-alive", "te", "proxy-authorization");
