@@ -5,6 +5,9 @@ import io.tokengate.support.TestGateway;
 import io.tokengate.support.UpstreamServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("Upstream faults: 502, 504, round-robin and passive health")
 class ProxyFaultTest {
@@ -78,6 +82,20 @@ class ProxyFaultTest {
     assertThat(response[0].bodyAsJsonObject())
         .isEqualTo(new JsonObject().put("detail", "Bad gateway").put("code", "upstream_unavailable"));
     assertThat(elapsed).isLessThan(2_000);
+    assertThat(http.request(HttpMethod.GET, "/api/pair/x").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a WebSocket upgrade to an upstream refusing connections is answered 502")
+  void webSocketRefused() {
+    WebSocketClient client = gateway.gateway().vertx().createWebSocketClient();
+    try {
+      assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())
+          .setURI("/api/dead/socket")).await())
+          .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(502));
+    } finally {
+      client.close().await();
+    }
     assertThat(http.request(HttpMethod.GET, "/api/pair/x").statusCode()).isEqualTo(200);
   }
 
