@@ -49,9 +49,7 @@ public final class GatewayRoutes {
   }
 
   private void mount(Router router, RouteConfig route) {
-    // never below the token API, even for a route such as /api/: those paths are the gateway's own
-    Route chain = router.route().pathRegex("(?!" + Pattern.quote(RouteConfig.TOKEN_API_PREFIX) + ")" + Pattern.quote(route.path()) + ".*")
-        .handler(GatewayRoutes::requireNormalPath);
+    Route chain = router.route().pathRegex(prefixPattern(route.path())).handler(GatewayRoutes::requireNormalPath);
     if (route.auth() != AuthMode.NONE) {
       AccessTokenHandler tokens = new AccessTokenHandler(auth, config.jwt().authHeaderTypes(),
           config.jwt().userIdClaim(), route.auth() == AuthMode.REQUIRED);
@@ -60,6 +58,11 @@ public final class GatewayRoutes {
     ClaimRules.of(route).ifPresent(chain::handler);
     chain.handler(new IdentityHeaders(route, config.jwt().userIdClaim()))
         .handler(ProxyHandler.create(proxy(route)));
+  }
+
+  /** Every path starting with {@code prefix}, but never one below the token API (the gateway's own, even under /api/). */
+  static String prefixPattern(String prefix) {
+    return "(?!" + Pattern.quote(RouteConfig.TOKEN_API_PREFIX) + ")" + Pattern.quote(prefix) + ".*";
   }
 
   private HttpProxy proxy(RouteConfig route) {
