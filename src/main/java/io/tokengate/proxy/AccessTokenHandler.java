@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Authenticates the requests of a protected route with vertx-web's {@link JWTAuthHandler} and
@@ -36,6 +37,7 @@ final class AccessTokenHandler implements Handler<RoutingContext> {
   private static final String VERIFYING = "tokengate.proxy.verifying";
   /** {@code JWTAuthHandler} reads only this scheme; other accepted types are presented to it as this. */
   private static final String BEARER = "Bearer";
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   private final JWTAuthHandler verifier;
   private final List<String> headerTypes;
@@ -54,7 +56,7 @@ final class AccessTokenHandler implements Handler<RoutingContext> {
     MultiMap headers = ctx.request().headers();
     String header = headers.get(HttpHeaders.AUTHORIZATION);
     // Simple JWT's get_raw_token: split on whitespace; a first word that is not an accepted type means "no token here"
-    String[] parts = header == null ? new String[0] : header.strip().split("\\s+");
+    String[] parts = header == null ? new String[0] : WHITESPACE.split(header.strip());
     if (parts.length == 0 || parts[0].isEmpty() || !headerTypes.contains(parts[0])) {
       if (required) {
         ctx.fail(AuthErrors.notProvided());

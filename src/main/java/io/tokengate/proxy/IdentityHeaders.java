@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +33,7 @@ final class IdentityHeaders implements Handler<RoutingContext> {
   static final String USER_ID = "X-Auth-User-Id";
   static final String REQUEST_ID = "X-Request-Id";
   private static final String RESERVED_PREFIX = "x-auth-";
+  private static final Pattern SANE_REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final String userIdClaim;
   private final Map<String, String> claimHeaders;
@@ -60,7 +62,7 @@ final class IdentityHeaders implements Handler<RoutingContext> {
       claimHeaders.forEach((claim, header) -> put(headers, header, claims.getValue(claim)));
     }
     String requestId = headers.get(REQUEST_ID);
-    if (requestId == null || !requestId.matches("[\\x21-\\x7e]{1,128}")) {
+    if (requestId == null || !SANE_REQUEST_ID.matcher(requestId).matches()) {
       headers.set(REQUEST_ID, UUID.randomUUID().toString());
     }
     ctx.next();

@@ -267,8 +267,10 @@ class ProxyAuthTest {
   @Test
   @DisplayName("auth none: everything passes, identity headers and Authorization are still stripped")
   void none() {
-    HttpResponse<Buffer> response = get("/api/public/x", "Authorization", "Bearer garbage", "X-Auth-User-Id", "1");
+    HttpResponse<Buffer> response = get("/api/public/x", "Authorization", "Bearer garbage", "X-Auth-User-Id", "1",
+        "X-Request-Id", "x".repeat(200));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(upstream.last().headers().fieldNames()).doesNotContain("x-auth-user-id", "authorization");
+    assertThat(upstream.last().header("X-Request-Id")).as("an oversized request id is replaced").matches("[0-9a-f-]{36}");
   }
 }
