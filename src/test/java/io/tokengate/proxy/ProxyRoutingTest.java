@@ -3,6 +3,7 @@ package io.tokengate.proxy;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.UpstreamServer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Gateway routes: prefix matching, path rewriting and the headers the upstream sees")
@@ -26,6 +30,7 @@ class ProxyRoutingTest {
   private static UpstreamServer shallow;
   private static UpstreamServer deep;
   private static UpstreamServer wide;
+  private static UpstreamServer pooled;
   private static TestGateway gateway;
   private static HttpTestClient http;
 
@@ -34,11 +39,13 @@ class ProxyRoutingTest {
     shallow = UpstreamServer.json("shallow");
     deep = UpstreamServer.json("deep");
     wide = UpstreamServer.json("wide");
+    pooled = UpstreamServer.delayedJson("pooled", 100);
     JsonArray routes = new JsonArray()
         .add(open("wide", "/api/", wide))
         .add(open("shallow", "/api/r/", shallow))
         .add(open("deep", "/api/r/deep/", deep))
-        .add(open("strip", "/api/strip/", shallow).put("strip_prefix", true));
+        .add(open("strip", "/api/strip/", shallow).put("strip_prefix", true))
+        .add(open("pooled", "/api/pooled/", pooled).put("max_connections", 2));
     gateway = TestGateway.start(new JsonObject().put("routes", routes));
     http = new HttpTestClient(gateway.port());
   }
@@ -49,7 +56,7 @@ class ProxyRoutingTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {http, gateway, shallow, deep, wide}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {http, gateway, shallow, deep, wide, pooled}) {
       try {
         if (closeable != null) {
           closeable.close();
@@ -151,6 +158,27 @@ class ProxyRoutingTest {
     assertThat(seen.header("X-Custom")).isEqualTo("kept");
     assertThat(seen.headers().fieldNames()).doesNotContain("x-secret-hop", "keep-alive", "te", "proxy-authorization");
     assertThat(seen.header("X-Request-Id")).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("the upstream pool is bounded: 40 concurrent requests queue on max_connections per event loop, and all succeed")
+  void boundedPool() {
+    HttpClient client = gateway.gateway().vertx().httpClientBuilder()
+        .with(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(40)).build();
+    try {
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        answers.add(client.request(new RequestOptions().setHost("127.0.0.1").setPort(gateway.port()).setURI("/api/pooled/" + i))
+            .compose(request -> request.send()).compose(response -> response.body().map(body -> response.statusCode())));
+      }
+      Future.all(answers).await();
+      assertThat(answers).allSatisfy(answer -> assertThat(answer.result()).isEqualTo(200));
+    } finally {
+      client.close().await();
+    }
+    assertThat(pooled.seen()).hasSize(40);
+    // max_connections: 2 per event loop, 2 event loops in the test gateway
+    assertThat(pooled.remotePorts()).hasSizeBetween(2, 4);
   }
 
   @Test

@@ -31,6 +31,7 @@ public final class UpstreamServer implements AutoCloseable {
   private final String name;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private HttpServer server;
+  private long delayMillis;
 
   private UpstreamServer(String name) {
     this.name = name;
@@ -38,6 +39,13 @@ public final class UpstreamServer implements AutoCloseable {
 
   public static UpstreamServer json(String name) {
     return new UpstreamServer(name).listen(Behaviour.JSON);
+  }
+
+  /** Like {@link #json}, answering each request after {@code delayMillis}. */
+  public static UpstreamServer delayedJson(String name, long delayMillis) {
+    UpstreamServer server = new UpstreamServer(name);
+    server.delayMillis = delayMillis;
+    return server.listen(Behaviour.JSON);
   }
 
   public static UpstreamServer silent(String name) {
@@ -73,9 +81,15 @@ public final class UpstreamServer implements AutoCloseable {
         .requestHandler(request -> {
           seen.add(new Seen(request.method().name(), request.uri(), headers(request.headers()), request.remoteAddress().port()));
           switch (behaviour) {
-            case JSON -> request.body().onSuccess(body -> request.response().putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("upstream", name).put("method", request.method().name())
-                    .put("uri", request.uri()).put("body_length", body.length()).encode()));
+            case JSON -> request.body().onSuccess(body -> {
+              String answer = new JsonObject().put("upstream", name).put("method", request.method().name())
+                  .put("uri", request.uri()).put("body_length", body.length()).encode();
+              if (delayMillis > 0) {
+                vertx.setTimer(delayMillis, id -> request.response().putHeader("Content-Type", "application/json").end(answer));
+              } else {
+                request.response().putHeader("Content-Type", "application/json").end(answer);
+              }
+            });
             case SILENT -> { }
             case ECHO -> echo(request);
             default -> throw new IllegalStateException();
