@@ -1,14 +1,11 @@
 package io.tokengate.proxy;
 
+import io.tokengate.support.LargeBody;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.TestTokens;
 import io.tokengate.support.UpstreamServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -23,11 +20,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProxyStreamingTest {
 
   private static final long LARGE = 128L * 1024 * 1024;
-  private static final int CHUNK = 64 * 1024;
 
   private static UpstreamServer echo;
   private static UpstreamServer api;
@@ -76,56 +69,16 @@ class ProxyStreamingTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   @DisplayName("a 128 MB chunked body streams to the upstream and back intact, the answer starting before the upload ends")
   void largeBodyBothWays() throws Exception {
-    HttpClient client = vertx.createHttpClient();
-    CRC32 sentCrc = new CRC32();
-    CRC32 receivedCrc = new CRC32();
-    AtomicLong sent = new AtomicLong();
-    AtomicLong received = new AtomicLong();
-    AtomicLong sentAtFirstAnswer = new AtomicLong(-1);
-    CompletableFuture<Integer> done = new CompletableFuture<>();
-    Random random = new Random(7);
-    client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gateway.port())
-        .setURI("/api/echo/upload").putHeader("Authorization", "Bearer " + token))
-        .onFailure(done::completeExceptionally)
-        .onSuccess(request -> {
-          request.setChunked(true);
-          request.response().onFailure(done::completeExceptionally).onSuccess(response -> {
-            response.handler(buffer -> {
-              sentAtFirstAnswer.compareAndSet(-1, sent.get());
-              received.addAndGet(buffer.length());
-              receivedCrc.update(buffer.getBytes());
-            });
-            response.exceptionHandler(done::completeExceptionally);
-            response.endHandler(v -> done.complete(response.statusCode()));
-          });
-          pump(request, random, sent, sentCrc);
-        });
-    int status = done.get(110, TimeUnit.SECONDS);
-    client.close().await();
-    assertThat(status).isEqualTo(200);
-    assertThat(received.get()).isEqualTo(LARGE);
-    assertThat(receivedCrc.getValue()).isEqualTo(sentCrc.getValue());
+    LargeBody.RoundTrip trip = LargeBody.post(vertx, gateway.port(), "/api/echo/upload", token, LARGE);
+    assertThat(trip.status()).isEqualTo(200);
+    assertThat(trip.received()).isEqualTo(LARGE);
+    assertThat(trip.receivedCrc()).isEqualTo(trip.sentCrc());
     // the answer began while the upload was still running: neither direction was buffered whole
-    assertThat(sentAtFirstAnswer.get()).isBetween(1L, LARGE - 1);
+    assertThat(trip.sentAtFirstAnswer()).isBetween(1L, LARGE - 1);
     UpstreamServer.Seen seen = echo.last();
     assertThat(seen.header("Transfer-Encoding")).isEqualTo("chunked");
     assertThat(seen.headers().fieldNames()).doesNotContain("content-length");
     assertThat(seen.header("X-Auth-User-Id")).isEqualTo("42");
-  }
-
-  private static void pump(HttpClientRequest request, Random random, AtomicLong sent, CRC32 crc) {
-    while (sent.get() < LARGE && !request.writeQueueFull()) {
-      byte[] chunk = new byte[(int) Math.min(CHUNK, LARGE - sent.get())];
-      random.nextBytes(chunk);
-      crc.update(chunk);
-      sent.addAndGet(chunk.length);
-      request.write(Buffer.buffer(chunk));
-    }
-    if (sent.get() >= LARGE) {
-      request.end();
-    } else {
-      request.drainHandler(v -> pump(request, random, sent, crc));
-    }
   }
 
   @Test
