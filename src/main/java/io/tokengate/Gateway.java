@@ -8,6 +8,7 @@ import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
 import io.tokengate.http.HttpVerticle;
+import io.tokengate.proxy.DemoUpstream;
 import io.tokengate.revocation.RevocationFeed;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
@@ -64,7 +65,7 @@ public final class Gateway implements AutoCloseable {
       Revocations revocations = new Revocations(config.jwt().userIdClaim());
       new RevocationFeed(vertx, pool, Pools.connectOptions(config.database()), revocations).start().await();
       vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher, revocations), new DeploymentOptions().setInstances(1)).await();
-      int port = deployHttp(vertx, config, pool, revocations);
+      int port = deployHttp(vertx, DemoUpstream.attach(vertx, config).await(), pool, revocations);
       LOG.info("tokengate listening on http://{}:{} ({} mode, database {})", config.http().host(), port,
           config.mode().name().toLowerCase(), config.database().url());
       return new Gateway(vertx, pool, database.embedded(), config, revocations, port);

@@ -57,6 +57,10 @@ public record GatewayConfig(
     return List.copyOf(routes);
   }
 
+  public GatewayConfig withRoutes(List<RouteConfig> newRoutes) {
+    return new GatewayConfig(mode, http, database, users, jwt, throttle, List.copyOf(newRoutes), web);
+  }
+
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
     return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web);
   }

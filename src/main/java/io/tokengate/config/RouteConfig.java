@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,16 +27,24 @@ public record RouteConfig(
     List<String> requiredScopes,
     Duration timeout,
     boolean forwardAuthorization,
-    Map<String, String> identityHeaders) {
+    Map<String, String> identityHeaders,
+    int maxConnections) {
 
   public static final String DEMO_UPSTREAM = "demo";
+
+  private static final Set<String> RESERVED_HEADERS = Set.of("x-auth-user-id", "x-request-id", "authorization", "host",
+      "content-length", "content-type", "transfer-encoding", "connection", "upgrade", "te", "trailer", "keep-alive",
+      "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+
+  /** Paths the gateway serves itself; a route may not claim them. */
+  public static final String TOKEN_API_PREFIX = "/api/token/";
 
   /** Whether a route needs a valid access token. */
   public enum AuthMode { REQUIRED, OPTIONAL, NONE }
 
   static RouteConfig fromJson(ConfigReader in) {
     in.onlyKeys(Set.of("name", "path", "upstream", "strip_prefix", "auth", "require", "timeout",
-        "forward_authorization", "identity_headers"));
+        "forward_authorization", "identity_headers", "max_connections"));
     String name = in.string("name", "");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
       throw new ConfigException(in.key("name"), "required: letters, digits, '_', '.', '-' (got \"" + name + "\")");
@@ -43,6 +52,9 @@ public record RouteConfig(
     String path = in.string("path", "");
     if (!path.startsWith("/") || path.contains("*") || path.contains("..") || path.contains("?")) {
       throw new ConfigException(in.key("path"), "must be a path prefix starting with '/' (got \"" + path + "\")");
+    }
+    if (path.startsWith(TOKEN_API_PREFIX) || TOKEN_API_PREFIX.equals(path)) {
+      throw new ConfigException(in.key("path"), "may not lie under the token API " + TOKEN_API_PREFIX + " (got \"" + path + "\")");
     }
     List<String> upstreamTexts = in.strings("upstream", List.of());
     if (upstreamTexts.isEmpty()) {
@@ -64,7 +76,16 @@ public record RouteConfig(
       if (!header.matches("[A-Za-z0-9-]{1,64}")) {
         throw new ConfigException(headers.key(claim), "not a valid header name: \"" + header + "\"");
       }
+      if (RESERVED_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(headers.key(claim), "header \"" + header + "\" is set by the gateway or HTTP itself");
+      }
       identity.put(claim, header);
+    }
+    AuthMode auth = in.choice("auth", AuthMode.class, AuthMode.REQUIRED);
+    List<String> scopes = require.strings("scopes", List.of());
+    if (auth != AuthMode.REQUIRED && (!claims.isEmpty() || !scopes.isEmpty())) {
+      // an anonymous request could otherwise walk past the rules
+      throw new ConfigException(in.key("require"), "needs auth: required (got auth: " + auth.name().toLowerCase() + ")");
     }
     return new RouteConfig(
         name,
@@ -72,12 +93,22 @@ public record RouteConfig(
         List.copyOf(upstreams),
         demo,
         in.bool("strip_prefix", false),
-        in.choice("auth", AuthMode.class, AuthMode.REQUIRED),
+        auth,
         claims,
-        require.strings("scopes", List.of()),
+        scopes,
         in.duration("timeout", Duration.ofSeconds(30), Duration.ofMillis(1)),
         in.bool("forward_authorization", false),
-        Map.copyOf(identity));
+        Map.copyOf(identity),
+        in.integer("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 10_000));
+  }
+
+  /** Keep-alive connections per upstream address and per event loop. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 64;
+
+  /** This route sent to {@code upstream} instead (the demo upstream once it listens). */
+  public RouteConfig withUpstream(URI upstream) {
+    return new RouteConfig(name, path, List.of(upstream), false, stripPrefix, auth, requiredClaims, requiredScopes,
+        timeout, forwardAuthorization, identityHeaders, maxConnections);
   }
 
   private static URI parseUpstream(String key, String text) {

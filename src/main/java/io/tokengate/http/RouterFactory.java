@@ -6,6 +6,7 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.proxy.GatewayRoutes;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
 import io.tokengate.web.HomepageRoutes;
@@ -30,6 +31,7 @@ public final class RouterFactory {
 
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis()).mount(router);
+    new GatewayRoutes(vertx, config, codec.auth(), revocations).mount(router);
     new HomepageRoutes(vertx, config).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
