@@ -17,10 +17,14 @@ public record GatewayConfig(
     DatabaseConfig database,
     UsersConfig users,
     JwtConfig jwt,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    ManagementConfig management,
+    LoggingConfig logging,
+    HousekeepingConfig housekeeping) {
 
   public static GatewayConfig fromJson(JsonObject json) {
-    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "routes"));
+    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "routes",
+        "management", "logging", "housekeeping"));
     Mode mode = root.choice("mode", Mode.class, Mode.DEV);
     return new GatewayConfig(
         mode,
@@ -28,7 +32,10 @@ public record GatewayConfig(
         DatabaseConfig.fromJson(root.section("database"), mode),
         UsersConfig.fromJson(root.section("users")),
         JwtConfig.fromJson(root.section("jwt"), mode),
-        routes(root.array("routes")));
+        routes(root.array("routes")),
+        ManagementConfig.fromJson(root.section("management")),
+        LoggingConfig.fromJson(root.section("logging"), mode),
+        HousekeepingConfig.fromJson(root.section("housekeeping")));
   }
 
   private static List<RouteConfig> routes(JsonArray array) {
@@ -54,6 +61,6 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
-    return new GatewayConfig(mode, http, newDatabase, users, jwt, routes);
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, routes, management, logging, housekeeping);
   }
 }
