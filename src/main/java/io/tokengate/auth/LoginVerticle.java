@@ -3,6 +3,7 @@ package io.tokengate.auth;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.http.ApiException;
 import io.tokengate.http.DatabaseErrors;
+import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,13 +30,15 @@ public final class LoginVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final Pool pool;
   private final DjangoPasswordHasher hasher;
+  private final GatewayMetrics metrics;
   private WorkerExecutor hashing;
   private MessageConsumer<JsonObject> consumer;
 
-  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher) {
+  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher, GatewayMetrics metrics) {
     this.config = config;
     this.pool = pool;
     this.hasher = hasher;
+    this.metrics = metrics;
   }
 
   @Override
@@ -43,7 +46,7 @@ public final class LoginVerticle extends VerticleBase {
     hashing = vertx.createSharedWorkerExecutor("tokengate-hashing", config.users().hashingThreads());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     Authenticator authenticator = new Authenticator(users, hasher, hashing, config.jwt());
-    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users);
+    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users, metrics);
     consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, authenticator, tokens));
     return consumer.completion();
   }
@@ -52,9 +55,13 @@ public final class LoginVerticle extends VerticleBase {
     JsonObject body = message.body();
     authenticator.authenticate(body.getString("username"), body.getString("password"))
         .compose(tokens::issuePair)
-        .onSuccess(message::reply)
+        .onSuccess(pair -> {
+          metrics.login(GatewayMetrics.Login.SUCCESS);
+          message.reply(pair);
+        })
         .onFailure(e -> {
           ApiException error = e instanceof ApiException api ? api : unexpected(e);
+          metrics.login(error.status() == 401 ? GatewayMetrics.Login.BAD_CREDENTIALS : GatewayMetrics.Login.ERROR);
           message.fail(error.status(), error.body().encode());
         });
   }

@@ -101,11 +101,22 @@ public final class TokenRepository {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Deletes expired outstanding tokens (and their blacklist rows); returns how many. */
-  public Future<Integer> flushExpired() {
-    return pool.query("DELETE FROM tokengate_outstanding_token WHERE expires_at < now()")
-        .execute()
-        .map(RowSet::rowCount);
+  /**
+   * Deletes expired outstanding tokens (their blacklist rows cascade) in batches of at most
+   * {@code batchSize} rows, each its own short statement, so no lock is held for long; returns
+   * how many were deleted in all.
+   */
+  public Future<Long> purgeExpired(int batchSize) {
+    return purgeFrom(0L, batchSize);
+  }
+
+  private Future<Long> purgeFrom(long deletedSoFar, int batchSize) {
+    return pool.preparedQuery("DELETE FROM tokengate_outstanding_token WHERE id IN"
+            + " (SELECT id FROM tokengate_outstanding_token WHERE expires_at < now() LIMIT $1)")
+        .execute(Tuple.of(batchSize))
+        .compose(rows -> rows.rowCount() < batchSize
+            ? Future.succeededFuture(deletedSoFar + rows.rowCount())
+            : purgeFrom(deletedSoFar + rows.rowCount(), batchSize));
   }
 
   private static OffsetDateTime time(long epochSeconds) {

@@ -1,29 +1,34 @@
 package io.tokengate.http;
 
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.ops.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.sqlclient.Pool;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * The public HTTP listener, deployed once per event loop; each instance has its own router and
- * shares the named pg pool. Reports the port it bound to {@code boundPort}.
+ * shares the named pg pool. Reports the port it bound to {@code boundPort}. Stopping it is
+ * graceful: no new connections, in-flight requests get up to {@code http.shutdown_timeout}.
  */
 public final class HttpVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final Pool pool;
+  private final GatewayMetrics metrics;
   private final int port;
   private final IntConsumer boundPort;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, Pool pool, int port, IntConsumer boundPort) {
+  public HttpVerticle(GatewayConfig config, Pool pool, GatewayMetrics metrics, int port, IntConsumer boundPort) {
     this.config = config;
     this.pool = pool;
+    this.metrics = metrics;
     this.port = port;
     this.boundPort = boundPort;
   }
@@ -36,12 +41,13 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(true)
         .setTcpNoDelay(true)
         .setIdleTimeout(120);
-    server = vertx.createHttpServer(options).requestHandler(RouterFactory.create(vertx, config, pool));
+    server = vertx.createHttpServer(options).requestHandler(RouterFactory.create(vertx, config, pool, metrics));
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.http().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -6,6 +6,8 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.ops.AccessLogHandler;
+import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -20,11 +22,12 @@ public final class RouterFactory {
   private RouterFactory() {
   }
 
-  public static Router create(Vertx vertx, GatewayConfig config, Pool pool) {
+  public static Router create(Vertx vertx, GatewayConfig config, Pool pool, GatewayMetrics metrics) {
     Router router = Router.router(vertx);
+    router.route().handler(new AccessLogHandler(config.logging().json(), config.jwt().userIdClaim()));
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
-    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users);
+    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, metrics);
 
     new TokenEndpoints(new LoginClient(vertx), tokens, config.http().maxBodySize()).mount(router);
 

@@ -24,13 +24,14 @@ public final class TestGateway implements AutoCloseable {
     this.gateway = gateway;
   }
 
-  /** The defaults a test starts from: dev mode, port 0, our test key, 1000 PBKDF2 iterations, no routes. */
+  /** The defaults a test starts from: dev mode, port 0 (public and management), our test key, 1000 PBKDF2 iterations, no routes. */
   public static JsonObject baseConfig(TestDatabase database) {
     return new JsonObject()
         .put("http", new JsonObject().put("port", 0).put("instances", 2))
         .put("database", new JsonObject().put("url", database.url().toUrlWithPassword()).put("pool_size", 4))
         .put("users", new JsonObject().put("password_iterations", 1000).put("hashing_threads", 2))
         .put("jwt", new JsonObject().put("signing_key", SIGNING_KEY))
+        .put("management", new JsonObject().put("port", 0))
         .put("routes", new io.vertx.core.json.JsonArray());
   }
 

@@ -1,0 +1,96 @@
+package io.tokengate.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One gateway's meter registry and its own counters. Vert.x's metrics (HTTP server and client,
+ * pg pool, JVM) go to the same registry, so one scrape shows everything. One instance per Vert.x
+ * instance, passed through constructors: several gateways may share a JVM (tests). Thread-safe.
+ */
+public final class GatewayMetrics {
+
+  /** Outcomes of {@code POST /api/token/}. */
+  public enum Login { SUCCESS, BAD_CREDENTIALS, THROTTLED, ERROR }
+
+  /** Outcomes of {@code POST /api/token/refresh/}. */
+  public enum Refresh { SUCCESS, INVALID, BLACKLISTED, REUSE, INACTIVE_USER, ERROR }
+
+  /** Why refresh tokens were revoked: the blacklist endpoint, reuse of a rotated token (its family), a user logged out everywhere. */
+  public enum Revocation { BLACKLIST, REUSE, USER }
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<Login, Counter> logins;
+  private final Map<Refresh, Counter> refreshes;
+  private final Map<Revocation, Counter> revocations;
+
+  private GatewayMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.logins = counters(Login.class, "tokengate.logins", "outcome", "Logins by outcome");
+    this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
+    this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
+  }
+
+  /** A fresh registry with the gateway's counters registered at zero. */
+  public static GatewayMetrics create() {
+    return new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * A Vert.x instance whose metrics land in this registry, with route, method and status labels
+   * on HTTP metrics (no remote-address label: on the server side it would make one series per
+   * client). The registry name is unique: Vert.x keeps registries in a static map by name.
+   */
+  public Vertx newVertx(VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName("tokengate-" + UUID.randomUUID())
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
+            Label.CLIENT_NAME));
+    return Vertx.builder()
+        .with(options.setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void login(Login outcome) {
+    logins.get(outcome).increment();
+  }
+
+  public void refresh(Refresh outcome) {
+    refreshes.get(outcome).increment();
+  }
+
+  public void revoked(Revocation reason, int tokens) {
+    if (tokens > 0) {
+      revocations.get(reason).increment(tokens);
+    }
+  }
+
+  private <E extends Enum<E>> Map<E, Counter> counters(Class<E> type, String name, String tag, String description) {
+    return Stream.of(type.getEnumConstants()).collect(Collectors.toUnmodifiableMap(Function.identity(),
+        value -> Counter.builder(name).description(description).tag(tag, value.name().toLowerCase())
+            .register((MeterRegistry) registry)));
+  }
+}
