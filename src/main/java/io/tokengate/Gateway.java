@@ -1,5 +1,6 @@
 package io.tokengate;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.auth.LoginVerticle;
 import io.tokengate.config.GatewayConfig;
@@ -64,8 +65,9 @@ public final class Gateway implements AutoCloseable {
     LogFormat.apply(requested.logging());
     Database database = Database.open(requested);
     GatewayConfig config = database.config();
-    GatewayMetrics metrics = GatewayMetrics.create();
-    Vertx vertx = metrics.newVertx(new VertxOptions());
+    PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
+    Vertx vertx = GatewayMetrics.newVertx(registry, new VertxOptions());
+    GatewayMetrics metrics = new GatewayMetrics(registry);
     try {
       Pool pool = Pools.create(vertx, config.database());
       Operations ops = Operations.deploy(vertx, config, pool, metrics);

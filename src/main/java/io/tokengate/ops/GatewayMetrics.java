@@ -39,24 +39,25 @@ public final class GatewayMetrics {
   private final Map<Refresh, Counter> refreshes;
   private final Map<Revocation, Counter> revocations;
 
-  private GatewayMetrics(PrometheusMeterRegistry registry) {
+  /** Registers the gateway's counters at zero; build the Vert.x instance on {@code registry} first (see {@link #newVertx}). */
+  public GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.logins = counters(Login.class, "tokengate.logins", "outcome", "Logins by outcome");
     this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
     this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
   }
 
-  /** A fresh registry with the gateway's counters registered at zero. */
-  public static GatewayMetrics create() {
-    return new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  public static PrometheusMeterRegistry newRegistry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
   /**
    * A Vert.x instance whose metrics land in this registry, with route, method and status labels
    * on HTTP metrics (no remote-address label: on the server side it would make one series per
    * client). The registry name is unique: Vert.x keeps registries in a static map by name.
+   * Vert.x adds meter filters to the registry, so call this before registering any meter.
    */
-  public Vertx newVertx(VertxOptions options) {
+  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName("tokengate-" + UUID.randomUUID())
