@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A real gateway for tests: the shipped defaults, then {@code overrides} merged on top, on a free
@@ -40,6 +41,17 @@ public final class TestGateway implements AutoCloseable {
     TestDatabase database = TestDatabase.create();
     try {
       return new TestGateway(database, Gateway.start(config(baseConfig(database).mergeIn(overrides, true))));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** Starts a gateway on a new database, with overrides that depend on it (e.g. its URL behind a relay). */
+  public static TestGateway start(Function<TestDatabase, JsonObject> overrides) {
+    TestDatabase database = TestDatabase.create();
+    try {
+      return new TestGateway(database, Gateway.start(config(baseConfig(database).mergeIn(overrides.apply(database), true))));
     } catch (RuntimeException e) {
       database.close();
       throw e;
