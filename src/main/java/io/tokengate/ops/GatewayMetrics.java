@@ -54,8 +54,10 @@ public final class GatewayMetrics {
   /**
    * A Vert.x instance whose metrics land in this registry, with route, method and status labels
    * on HTTP metrics (no remote-address label: on the server side it would make one series per
-   * client). The registry name is unique: Vert.x keeps registries in a static map by name.
-   * Vert.x adds meter filters to the registry, so call this before registering any meter.
+   * client). Instances with the same labels share one gauge (Vert.x sums them; Micrometer warns
+   * once, harmlessly, and logback.xml silences it). The registry name is unique: Vert.x keeps
+   * registries in a static map by name. Vert.x adds meter filters to the registry, so call this
+   * before registering any meter.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
