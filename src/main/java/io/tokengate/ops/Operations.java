@@ -29,7 +29,7 @@ public final class Operations {
     AtomicInteger port = new AtomicInteger();
     try {
       vertx.deployVerticle(new ManagementVerticle(config.management(), metrics, readiness, port::set)).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // await() rethrows the bind failure as it is, checked or not
       throw new StartupException("Cannot open the management port " + config.management().host() + ":"
           + config.management().port() + " (" + e.getMessage() + "; change management.port / TOKENGATE_MANAGEMENT_PORT)", e);
     }

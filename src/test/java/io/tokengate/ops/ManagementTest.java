@@ -3,6 +3,7 @@ package io.tokengate.ops;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.tokengate.db.StartupException;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Poll;
 import io.tokengate.support.Scrape;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The management port (metrics, health) and the access log, on a real gateway. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -133,6 +135,18 @@ class ManagementTest {
     assertThat(after.has("vertx_pool_in_use", "pool_type", "sql")).isTrue();
     assertThat(after.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
     assertThat(after.text()).contains("jvm_gc_");
+    assertThat(after.value("jvm_threads_live_threads")).isPositive();
+    assertThat(after.value("jvm_classes_loaded_classes")).isPositive();
+  }
+
+  @Test
+  @DisplayName("a management port already in use stops start-up with a message naming management.port")
+  void managementPortInUse() {
+    int taken = gateway.gateway().managementPort();
+    assertThatThrownBy(() -> gateway.startSibling(new JsonObject().put("management", new JsonObject().put("port", taken))))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("management.port")
+        .hasMessageContaining(String.valueOf(taken));
   }
 
   @Test
