@@ -7,11 +7,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -53,8 +57,7 @@ public final class GatewayMetrics {
 
   /**
    * A Vert.x instance whose metrics land in this registry, with route, method and status labels
-   * on HTTP metrics (no remote-address label: on the server side it would make one series per
-   * client). Instances with the same labels share one gauge (Vert.x sums them; Micrometer warns
+   * on HTTP server metrics and the upstream address on HTTP client metrics. Instances with the same labels share one gauge (Vert.x sums them; Micrometer warns
    * once, harmlessly, and logback.xml silences it). The registry name is unique: Vert.x keeps
    * registries in a static map by name. Vert.x adds meter filters to the registry, so call this
    * before registering any meter.
@@ -66,7 +69,13 @@ public final class GatewayMetrics {
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
-            Label.CLIENT_NAME));
+            Label.CLIENT_NAME, Label.REMOTE));
+    // The remote label names the upstream on client metrics; on the server side it would be the
+    // client's address (one series per client), so there it is collapsed to one value.
+    for (MetricsDomain server : List.of(MetricsDomain.HTTP_SERVER, MetricsDomain.NET_SERVER)) {
+      metrics.addLabelMatch(new Match().setDomain(server).setLabel(Label.REMOTE.toString())
+          .setType(MatchType.REGEX).setValue(".*").setAlias("clients"));
+    }
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))

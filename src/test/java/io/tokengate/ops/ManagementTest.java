@@ -10,6 +10,9 @@ import io.tokengate.support.Scrape;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.Users;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -137,6 +140,25 @@ class ManagementTest {
     assertThat(after.text()).contains("jvm_gc_");
     assertThat(after.value("jvm_threads_live_threads")).isPositive();
     assertThat(after.value("jvm_classes_loaded_classes")).isPositive();
+  }
+
+  @Test
+  @DisplayName("HTTP client metrics name the upstream; server metrics never name a client address")
+  void remoteLabels() {
+    int target = gateway.gateway().managementPort();
+    HttpClient client = gateway.gateway().vertx().createHttpClient();
+    try {
+      client.request(HttpMethod.GET, target, "127.0.0.1", "/health/live")
+          .compose(request -> request.send().compose(HttpClientResponse::body)).await();
+    } finally {
+      client.close().await();
+    }
+    Scrape scrape = scrape();
+    assertThat(scrape.value("vertx_http_client_requests_total", "remote", "127.0.0.1:" + target)).isEqualTo(1.0);
+    assertThat(scrape.has("vertx_http_client_response_time_seconds_count", "remote", "127.0.0.1:" + target)).isTrue();
+    assertThat(scrape.text().lines().filter(line -> line.startsWith("vertx_http_server_") || line.startsWith("vertx_net_server_")))
+        .isNotEmpty()
+        .noneMatch(line -> line.contains("remote=\"127.0.0.1"));
   }
 
   @Test
