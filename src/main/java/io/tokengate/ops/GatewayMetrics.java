@@ -1,7 +1,10 @@
 package io.tokengate.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -51,8 +54,22 @@ public final class GatewayMetrics {
     this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
   }
 
+  /**
+   * A registry whose timers (HTTP server and client latency, pool waits) are exported as
+   * Prometheus histograms; byte-size summaries stay plain (a histogram each would be hundreds of
+   * series).
+   */
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getType() == Meter.Type.TIMER
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+            : config;
+      }
+    });
+    return registry;
   }
 
   /**
@@ -67,7 +84,7 @@ public final class GatewayMetrics {
         .setEnabled(true)
         .setRegistryName("tokengate-" + UUID.randomUUID())
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.CLIENT_NAME, Label.REMOTE));
     // The remote label names the upstream on client metrics; on the server side it would be the

@@ -133,7 +133,8 @@ class ManagementTest {
     assertThat(after.value("vertx_http_server_requests_total", route) - before.value("vertx_http_server_requests_total", route))
         .isEqualTo(1.0);
     assertThat(after.value("vertx_http_server_response_time_seconds_count", route)).isGreaterThanOrEqualTo(2.0);
-    assertThat(after.has("vertx_http_server_response_time_seconds_bucket", "route", "/api/token/")).isTrue();
+    assertThat(after.has("vertx_http_server_response_time_seconds_bucket", "route", "/api/token/", "le", "+Inf")).isTrue();
+    assertThat(after.has("vertx_http_server_response_bytes_bucket")).as("no histogram per byte-size summary").isFalse();
     assertThat(after.value("vertx_pool_usage_seconds_count", "pool_type", "sql", "pool_name", "tokengate-pg")).isPositive();
     assertThat(after.has("vertx_pool_in_use", "pool_type", "sql")).isTrue();
     assertThat(after.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
