@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The access log: one line per request on logger {@value #LOGGER}, written when the response
  * ends (or the connection drops). JSON ({@code time, request_id, method, path, status, bytes,
- * duration_ms, user_id, upstream, client}) or a readable text line. Logs the path without the
+ * duration_ms, user_id, upstream, client}; {@code aborted: true} and status 0 when the connection
+ * closed before an answer was sent) or a readable text line. Logs the path without the
  * query string and never a header, body or token. Gives each request an id ({@code X-Request-Id},
  * kept from the client when it is short and plain). Install it first on the router; runs on the
  * event loop.
@@ -64,7 +65,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
         .put("request_id", id)
         .put("method", request.method().name())
         .put("path", request.path())
-        .put("status", ctx.response().getStatusCode())
+        .put("status", ctx.response().headWritten() ? ctx.response().getStatusCode() : 0)
         .put("bytes", ctx.response().bytesWritten())
         .put("duration_ms", Math.round((System.nanoTime() - started) / 10_000.0) / 100.0);
     Object userId = userId(ctx);

@@ -25,7 +25,7 @@ public final class Operations {
 
   public static Operations deploy(Vertx vertx, GatewayConfig config, Pool pool, GatewayMetrics metrics) {
     ReadinessChecks readiness = new ReadinessChecks(pool);
-    readiness.migrated();
+    readiness.migrated().await();
     AtomicInteger port = new AtomicInteger();
     try {
       vertx.deployVerticle(new ManagementVerticle(config.management(), metrics, readiness, port::set)).await();

@@ -1,5 +1,7 @@
 package io.tokengate.ops;
 
+import io.tokengate.db.DatabaseBootstrap;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,25 +13,31 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * What {@code /health/live} and {@code /health/ready} check. Live: the process answers. Ready:
- * the database answers {@code SELECT 1} within {@link #DATABASE_TIMEOUT_MS}, the migrations ran,
- * and the verticles are deployed and not stopping. 200 when every check is up, else 503, with
- * vertx-health-check's JSON body. The flags may be set from any thread.
+ * the database answers {@code SELECT 1}, it still holds every migration that was applied at
+ * start-up (a database swapped or restored underneath us is not), each within
+ * {@link #DATABASE_TIMEOUT_MS}; and the verticles are deployed and not stopping. 200 when every
+ * check is up, else 503, with vertx-health-check's JSON body. The flags may be set from any thread.
  */
 public final class ReadinessChecks {
 
   public static final long DATABASE_TIMEOUT_MS = 2_000;
 
+  private static final String APPLIED_MIGRATIONS = "SELECT count(*) FROM " + DatabaseBootstrap.HISTORY_TABLE + " WHERE success";
+
   private final Pool pool;
-  private volatile boolean migrated;
+  private volatile long migrations = Long.MAX_VALUE;
   private volatile boolean serving;
 
   public ReadinessChecks(Pool pool) {
     this.pool = pool;
   }
 
-  /** The schema is at the version this build expects (Flyway ran at start-up). */
-  public void migrated() {
-    migrated = true;
+  /** Records how many migrations are applied, right after Flyway ran at start-up. */
+  public Future<Void> migrated() {
+    return appliedMigrations().map(count -> {
+      migrations = count;
+      return null;
+    });
   }
 
   /** Every verticle is deployed: the gateway takes traffic. */
@@ -49,7 +57,7 @@ public final class ReadinessChecks {
   public Handler<RoutingContext> readyHandler(Vertx vertx) {
     return HealthCheckHandler.create(vertx)
         .register("database", DATABASE_TIMEOUT_MS, this::database)
-        .register("migrations", promise -> flag(promise, migrated))
+        .register("migrations", DATABASE_TIMEOUT_MS, this::migrations)
         .register("verticles", promise -> flag(promise, serving));
   }
 
@@ -57,6 +65,17 @@ public final class ReadinessChecks {
     pool.query("SELECT 1").execute()
         .onSuccess(rows -> promise.tryComplete(Status.OK()))
         .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage())))));
+  }
+
+  private void migrations(Promise<Status> promise) {
+    appliedMigrations()
+        .onSuccess(count -> promise.tryComplete(count >= migrations ? Status.OK()
+            : Status.KO(new JsonObject().put("error", count + " migrations applied, " + migrations + " expected"))))
+        .onFailure(e -> promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage())))));
+  }
+
+  private Future<Long> appliedMigrations() {
+    return pool.query(APPLIED_MIGRATIONS).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
   private static void flag(Promise<Status> promise, boolean up) {

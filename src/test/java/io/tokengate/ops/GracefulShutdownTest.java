@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ class GracefulShutdownTest {
   private static final int SLOW_ITERATIONS = 3_000_000;
 
   @Test
-  @DisplayName("a login in flight when the gateway stops still completes with 200, and the port then refuses connections")
+  @DisplayName("a login in flight when the gateway stops completes with 200 while readiness says 503; then the port refuses connections")
   void inFlightLoginCompletes() throws Exception {
     try (TestGateway gateway = TestGateway.start(new JsonObject());
          HttpTestClient http = new HttpTestClient(gateway.port());
@@ -37,7 +38,13 @@ class GracefulShutdownTest {
           .sendJsonObject(new JsonObject().put("username", "slow").put("password", "patience"));
       Poll.until(Duration.ofSeconds(10), "the password check to be running", () -> hashing(management) >= 1);
 
-      gateway.gateway().close();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway.gateway()::close);
+      Poll.until(Duration.ofSeconds(10), "readiness to turn 503 while draining", () -> {
+        HttpResponse<Buffer> ready = management.get("/health/ready", null);
+        return ready.statusCode() == 503 && ready.bodyAsString().contains("{\"id\":\"verticles\",\"status\":\"DOWN\"}");
+      });
+      assertThat(inFlight.isComplete()).as("the login is still running while readiness is down").isFalse();
+      closing.get(60, TimeUnit.SECONDS);
 
       HttpResponse<Buffer> response = inFlight.await(30, TimeUnit.SECONDS);
       assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
@@ -46,6 +53,25 @@ class GracefulShutdownTest {
       try (HttpTestClient late = new HttpTestClient(gateway.port())) {
         assertThatThrownBy(() -> late.get("/api/token/", null)).hasMessageContaining("Connection refused");
       }
+    }
+  }
+
+  @Test
+  @DisplayName("a request still running after http.shutdown_timeout is cut off: stopping does not wait for it")
+  void shutdownTimeoutBoundsTheWait() {
+    try (TestGateway gateway = TestGateway.start(new JsonObject().put("http", new JsonObject().put("shutdown_timeout", "PT0.1S")));
+         HttpTestClient http = new HttpTestClient(gateway.port());
+         HttpTestClient management = new HttpTestClient(gateway.gateway().managementPort())) {
+      new Users(gateway.database()).insert("slow", new DjangoPasswordHasher(SLOW_ITERATIONS * 3).encode("patience"), true, null);
+
+      Future<HttpResponse<Buffer>> inFlight = http.client().post("/api/token/")
+          .sendJsonObject(new JsonObject().put("username", "slow").put("password", "patience"));
+      Poll.until(Duration.ofSeconds(10), "the password check to be running", () -> hashing(management) >= 1);
+
+      gateway.gateway().close();
+
+      assertThat(inFlight.isComplete()).as("close() returned before the slow login could finish").isTrue();
+      assertThat(inFlight.failed()).as("the cut-off request fails on the client").isTrue();
     }
   }
 
