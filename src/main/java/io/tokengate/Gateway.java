@@ -167,7 +167,11 @@ public final class Gateway implements AutoCloseable {
     try {
       ops.readiness().stopping();
       LOG.info("Stopping: letting in-flight requests finish (up to {})", config.http().shutdownTimeout());
-      vertx.undeploy(http.deploymentId()).await();
+      try {
+        vertx.undeploy(http.deploymentId()).await();
+      } catch (Exception e) { // await() may rethrow a checked exception as it is
+        LOG.warn("The public listener did not stop cleanly: {}", e.toString());
+      }
       vertx.close().await();
       metrics.registry().close();
       LOG.info("tokengate stopped");
