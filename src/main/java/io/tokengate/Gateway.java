@@ -137,10 +137,6 @@ public final class Gateway implements AutoCloseable {
     return ops.managementPort();
   }
 
-  public GatewayMetrics metrics() {
-    return metrics;
-  }
-
   public Vertx vertx() {
     return vertx;
   }
