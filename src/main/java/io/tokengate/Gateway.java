@@ -1,5 +1,6 @@
 package io.tokengate;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.auth.LoginVerticle;
 import io.tokengate.config.GatewayConfig;
@@ -8,6 +9,9 @@ import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
 import io.tokengate.http.HttpVerticle;
+import io.tokengate.ops.GatewayMetrics;
+import io.tokengate.ops.LogFormat;
+import io.tokengate.ops.Operations;
 import io.tokengate.proxy.DemoUpstream;
 import io.tokengate.revocation.RevocationFeed;
 import io.tokengate.revocation.Revocations;
@@ -24,13 +28,14 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: from a validated configuration to a serving gateway. Starts the embedded
  * database when none is configured, prepares and migrates the database (JDBC, start-up only),
- * builds the one shared pg pool and deploys the verticles. {@link #start} blocks: call it from
- * {@code main} or a test thread, never from an event loop.
+ * builds the one shared pg pool and deploys the verticles. {@link #start} and {@link #close}
+ * block: call them from {@code main}, a shutdown hook or a test thread, never from an event loop.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -41,34 +46,50 @@ public final class Gateway implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final GatewayConfig config;
   private final Revocations revocations;
-  private final int port;
+  private final Http http;
+  private final GatewayMetrics metrics;
+  private final Operations ops;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Gateway(Vertx vertx, Pool pool, EmbeddedDatabase embedded, GatewayConfig config, Revocations revocations, int port) {
+  /** The public HTTP verticles' deployment and the port they share. */
+  private record Http(String deploymentId, int port) {
+  }
+
+  private Gateway(Vertx vertx, Pool pool, EmbeddedDatabase embedded, GatewayConfig config, Revocations revocations,
+      Http http, GatewayMetrics metrics, Operations ops) {
     this.vertx = vertx;
     this.pool = pool;
     this.embedded = embedded;
     this.config = config;
     this.revocations = revocations;
-    this.port = port;
+    this.http = http;
+    this.metrics = metrics;
+    this.ops = ops;
   }
 
   public static Gateway start(GatewayConfig requested) {
+    LogFormat.apply(requested.logging());
     Database database = Database.open(requested);
     GatewayConfig config = database.config();
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
+    Vertx vertx = GatewayMetrics.newVertx(registry, new VertxOptions());
+    GatewayMetrics metrics = new GatewayMetrics(registry);
     try {
       Pool pool = Pools.create(vertx, config.database());
+      Operations ops = Operations.deploy(vertx, config, pool, metrics);
       DjangoPasswordHasher hasher = new DjangoPasswordHasher(config.users().passwordIterations());
       if (config.mode().isDev()) {
         seedDemoUser(config, pool, hasher);
       }
       Revocations revocations = new Revocations(config.jwt().userIdClaim());
       new RevocationFeed(vertx, pool, Pools.connectOptions(config.database()), revocations).start().await();
-      vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher, revocations), new DeploymentOptions().setInstances(1)).await();
-      int port = deployHttp(vertx, DemoUpstream.attach(vertx, config).await(), pool, revocations);
-      LOG.info("tokengate listening on http://{}:{} ({} mode, database {})", config.http().host(), port,
-          config.mode().name().toLowerCase(), config.database().url());
-      return new Gateway(vertx, pool, database.embedded(), config, revocations, port);
+      vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher, revocations, metrics),
+          new DeploymentOptions().setInstances(1)).await();
+      Http http = deployHttp(vertx, DemoUpstream.attach(vertx, config).await(), pool, revocations, metrics);
+      ops.readiness().serving();
+      LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}", config.http().host(),
+          http.port(), config.mode().name().toLowerCase(), config.database().url(), config.management().host(), ops.managementPort());
+      return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops);
     } catch (RuntimeException e) {
       vertx.close().await();
       database.close();
@@ -76,14 +97,15 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private static int deployHttp(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations) {
+  private static Http deployHttp(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
     int instances = config.http().instances() > 0 ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     Set<Integer> bound = ConcurrentHashMap.newKeySet();
     AtomicInteger openConnections = new AtomicInteger();
     // A negative port asks Vert.x for one random port shared by every instance (0 would give each its own).
     int port = config.http().port() == 0 ? -1 : config.http().port();
+    String deploymentId;
     try {
-      vertx.deployVerticle(() -> new HttpVerticle(config, pool, revocations, openConnections, port, bound::add),
+      deploymentId = vertx.deployVerticle(() -> new HttpVerticle(config, pool, revocations, openConnections, metrics, port, bound::add),
           new DeploymentOptions().setInstances(instances)).await();
     } catch (Exception e) {
       if (causedBy(e, BindException.class)) {
@@ -95,7 +117,7 @@ public final class Gateway implements AutoCloseable {
     if (bound.size() != 1) {
       throw new IllegalStateException("HTTP verticles bound different ports: " + bound);
     }
-    return bound.iterator().next();
+    return new Http(deploymentId, bound.iterator().next());
   }
 
   private static void seedDemoUser(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher) {
@@ -118,7 +140,11 @@ public final class Gateway implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return http.port();
+  }
+
+  public int managementPort() {
+    return ops.managementPort();
   }
 
   public Vertx vertx() {
@@ -138,11 +164,28 @@ public final class Gateway implements AutoCloseable {
     return revocations;
   }
 
-  /** Stops serving, closes the pool and, if it started one, the embedded database. Blocking. */
+  /**
+   * Graceful stop, in order: readiness turns 503, the public listener stops accepting and lets
+   * in-flight requests finish (up to {@code http.shutdown_timeout}), then the other verticles,
+   * the pool and the management port close, then the embedded database stops. Blocking;
+   * idempotent.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
+      ops.readiness().stopping();
+      LOG.info("Stopping: letting in-flight requests finish (up to {})", config.http().shutdownTimeout());
+      try {
+        vertx.undeploy(http.deploymentId()).await();
+      } catch (Exception e) { // await() may rethrow a checked exception as it is
+        LOG.warn("The public listener did not stop cleanly: {}", e.toString());
+      }
       vertx.close().await();
+      metrics.registry().close();
+      LOG.info("tokengate stopped");
     } finally {
       if (embedded != null) {
         embedded.close();

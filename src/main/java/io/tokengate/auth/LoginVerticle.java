@@ -3,6 +3,7 @@ package io.tokengate.auth;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.http.ApiException;
 import io.tokengate.http.DatabaseErrors;
+import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
 import io.vertx.core.Future;
@@ -31,14 +32,16 @@ public final class LoginVerticle extends VerticleBase {
   private final Pool pool;
   private final DjangoPasswordHasher hasher;
   private final Revocations revocations;
+  private final GatewayMetrics metrics;
   private WorkerExecutor hashing;
   private MessageConsumer<JsonObject> consumer;
 
-  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher, Revocations revocations) {
+  public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher, Revocations revocations, GatewayMetrics metrics) {
     this.config = config;
     this.pool = pool;
     this.hasher = hasher;
     this.revocations = revocations;
+    this.metrics = metrics;
   }
 
   @Override
@@ -46,7 +49,8 @@ public final class LoginVerticle extends VerticleBase {
     hashing = vertx.createSharedWorkerExecutor("tokengate-hashing", config.users().hashingThreads());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     Authenticator authenticator = new Authenticator(users, hasher, hashing, config.jwt());
-    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users, revocations);
+    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users,
+        revocations, metrics);
     LoginThrottle throttle = new LoginThrottle(pool, config.throttle());
     consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, throttle, authenticator, tokens));
     return consumer.completion();
@@ -62,9 +66,14 @@ public final class LoginVerticle extends VerticleBase {
                 ? throttle.failed(username, client).compose(x -> Future.failedFuture(e))
                 : Future.failedFuture(e)))
         .compose(user -> throttle.succeeded(username).compose(v -> tokens.issuePair(user)))
-        .onSuccess(message::reply)
+        .onSuccess(pair -> {
+          metrics.login(GatewayMetrics.Login.SUCCESS);
+          message.reply(pair);
+        })
         .onFailure(e -> {
           ApiException error = e instanceof ApiException api ? api : unexpected(e);
+          metrics.login(error.status() == 401 ? GatewayMetrics.Login.BAD_CREDENTIALS
+              : error.status() == 429 ? GatewayMetrics.Login.THROTTLED : GatewayMetrics.Login.ERROR);
           message.fail(error.status(), error.toJson().encode());
         });
   }

@@ -101,11 +101,36 @@ public final class TokenRepository {
         .map(rows -> rows.size() > 0);
   }
 
-  /** Deletes expired outstanding tokens (and their blacklist rows); returns how many. */
-  public Future<Integer> flushExpired() {
-    return pool.query("DELETE FROM tokengate_outstanding_token WHERE expires_at < now()")
-        .execute()
-        .map(RowSet::rowCount);
+  /**
+   * Deletes expired outstanding tokens (their blacklist rows cascade), expired access-token
+   * records and revocations, and throttle rows older than a day, in batches of at most
+   * {@code batchSize} rows, each its own short statement, so no lock is held for long; returns
+   * how many were deleted in all.
+   */
+  public Future<Long> purgeExpired(int batchSize) {
+    Future<Long> total = Future.succeededFuture(0L);
+    for (String[] table : PURGED) {
+      total = total.compose(sum -> purgeFrom(table[0], table[1], 0L, batchSize).map(n -> sum + n));
+    }
+    return total;
+  }
+
+  /** Tables whose rows are useless once the condition holds: expired tokens, revocations, old throttle rows. */
+  private static final String[][] PURGED = {
+      {"tokengate_outstanding_token", "expires_at < now()"},
+      {"tokengate_issued_access", "expires_at < now()"},
+      {"tokengate_revocation", "expires_at < now()"},
+      {"tokengate_login_failure", "failed_at < now() - interval '1 day'"},
+  };
+
+  private Future<Long> purgeFrom(String table, String condition, long deletedSoFar, int batchSize) {
+    String key = table.equals("tokengate_issued_access") ? "jti" : "id";
+    return pool.preparedQuery("DELETE FROM " + table + " WHERE " + key + " IN"
+            + " (SELECT " + key + " FROM " + table + " WHERE " + condition + " LIMIT $1)")
+        .execute(Tuple.of(batchSize))
+        .compose(rows -> rows.rowCount() < batchSize
+            ? Future.succeededFuture(deletedSoFar + rows.rowCount())
+            : purgeFrom(table, condition, deletedSoFar + rows.rowCount(), batchSize));
   }
 
   private static OffsetDateTime time(long epochSeconds) {

@@ -2,8 +2,12 @@ package io.tokengate.auth;
 
 import io.tokengate.config.JwtConfig;
 import io.tokengate.http.ApiException;
+import io.tokengate.ops.GatewayMetrics;
+import io.tokengate.ops.GatewayMetrics.Refresh;
+import io.tokengate.ops.GatewayMetrics.Revocation;
 import io.tokengate.users.User;
 import io.tokengate.users.UserRepository;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,13 +30,20 @@ public final class TokenService {
   private final UserRepository users;
   private final RevocationRepository revocationStore = new RevocationRepository();
   private final Revocations revocations;
+  private final GatewayMetrics metrics;
 
-  public TokenService(TokenCodec codec, JwtConfig config, TokenRepository tokens, UserRepository users, Revocations revocations) {
+  /** The outcome of one refresh transaction: a body to return, or none when the token was refused. */
+  private record Refreshed(JsonObject body, Refresh outcome, int revoked) {
+  }
+
+  public TokenService(TokenCodec codec, JwtConfig config, TokenRepository tokens, UserRepository users,
+      Revocations revocations, GatewayMetrics metrics) {
     this.codec = codec;
     this.config = config;
     this.tokens = tokens;
     this.users = users;
     this.revocations = revocations;
+    this.metrics = metrics;
   }
 
   /** A new refresh/access pair for {@code user} (a new token family); the refresh token is recorded as outstanding. */
@@ -63,17 +74,32 @@ public final class TokenService {
           return tokens.lock(conn, jti, userId, claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
               .compose(row -> {
                 if (row.blacklisted()) {
-                  Future<Integer> revoked = row.rotated()
-                      ? tokens.blacklistFamily(conn, row.family()).compose(n -> revokeSession(conn, row.family(), "reuse"))
-                      : Future.succeededFuture(0);
-                  return revoked.map(n -> (JsonObject) null);
+                  return row.rotated()
+                      ? tokens.blacklistFamily(conn, row.family())
+                          .compose(n -> revokeSession(conn, row.family(), "reuse").map(access -> new Refreshed(null, Refresh.REUSE, n)))
+                      : Future.succeededFuture(new Refreshed(null, Refresh.BLACKLISTED, 0));
                 }
-                return activeUser(conn, userId).compose(user -> rotate(conn, claims, row));
+                return activeUser(conn, userId).compose(user -> rotate(conn, claims, row))
+                    .map(body -> new Refreshed(body, Refresh.SUCCESS, 0));
               });
         }))
-        .compose(result -> result == null
+        .andThen(this::count)
+        .compose(result -> result.body() == null
             ? Future.failedFuture(new TokenException(TokenException.BLACKLISTED))
-            : Future.succeededFuture(result));
+            : Future.succeededFuture(result.body()));
+  }
+
+  private void count(AsyncResult<Refreshed> result) {
+    if (result.succeeded()) {
+      metrics.refresh(result.result().outcome());
+      metrics.revoked(Revocation.REUSE, result.result().revoked());
+    } else if (result.cause() instanceof TokenException) {
+      metrics.refresh(Refresh.INVALID);
+    } else if (result.cause() instanceof ApiException api && api.status() == 401) {
+      metrics.refresh(Refresh.INACTIVE_USER);
+    } else {
+      metrics.refresh(Refresh.ERROR);
+    }
   }
 
   private Future<JsonObject> rotate(SqlConnection conn, JsonObject claims, TokenRepository.Outstanding row) {
@@ -121,7 +147,8 @@ public final class TokenService {
                     claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
                 .compose(row -> row.blacklisted()
                     ? Future.<Void>failedFuture(new TokenException(TokenException.BLACKLISTED))
-                    : tokens.blacklist(conn, row.id()).compose(v -> revokeSession(conn, row.family(), "logout")).mapEmpty())));
+                      : tokens.blacklist(conn, row.id()).compose(v -> revokeSession(conn, row.family(), "logout")).mapEmpty())))
+        .onSuccess(v -> metrics.revoked(Revocation.BLACKLIST, 1));
   }
 
   /**
@@ -132,7 +159,8 @@ public final class TokenService {
     return tokens.blacklistUser(client, user.claimValue())
         .compose(n -> config.revokeAccess()
             ? revocationStore.revokeUser(client, user.claimValue(), reason, config.accessTokenLifetime().toSeconds() + config.leewaySeconds()).map(n)
-            : Future.succeededFuture(n));
+            : Future.succeededFuture(n))
+        .onSuccess(n -> metrics.revoked(Revocation.USER, n));
   }
 
   private Future<Void> recordAccess(SqlClient client, JsonObject access, String family) {

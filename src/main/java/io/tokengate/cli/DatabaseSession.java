@@ -4,6 +4,7 @@ import io.tokengate.Gateway;
 import io.tokengate.auth.TokenCodec;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
+import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.db.Pools;
@@ -34,7 +35,7 @@ final class DatabaseSession implements AutoCloseable {
     this.users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     this.tokens = new TokenRepository(pool);
     this.tokenService = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), tokens, users,
-        new Revocations(config.jwt().userIdClaim()));
+        new Revocations(config.jwt().userIdClaim()), new GatewayMetrics(GatewayMetrics.newRegistry()));
   }
 
   /** Revokes every token of {@code user} (refresh tokens blacklisted, access tokens denied) in one transaction with {@code change}. */

@@ -17,7 +17,7 @@ public final class TokensCommand {
     @Override
     public void run() {
       try (DatabaseSession db = new DatabaseSession(config)) {
-        int removed = db.tokens.flushExpired().await();
+        long removed = db.tokens.purgeExpired(db.config.housekeeping().batchSize()).await();
         System.out.println("Deleted " + removed + " expired token(s).");
       }
     }

@@ -19,10 +19,14 @@ public record GatewayConfig(
     JwtConfig jwt,
     ThrottleConfig throttle,
     List<RouteConfig> routes,
-    WebConfig web) {
+    WebConfig web,
+    ManagementConfig management,
+    LoggingConfig logging,
+    HousekeepingConfig housekeeping) {
 
   public static GatewayConfig fromJson(JsonObject json) {
-    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt", "login_throttle", "routes", "web"));
+    ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt",
+        "login_throttle", "routes", "web", "management", "logging", "housekeeping"));
     Mode mode = root.choice("mode", Mode.class, Mode.DEV);
     return new GatewayConfig(
         mode,
@@ -32,7 +36,10 @@ public record GatewayConfig(
         JwtConfig.fromJson(root.section("jwt"), mode),
         ThrottleConfig.fromJson(root.section("login_throttle")),
         routes(root.array("routes")),
-        WebConfig.fromJson(root.section("web")));
+        WebConfig.fromJson(root.section("web")),
+        ManagementConfig.fromJson(root.section("management")),
+        LoggingConfig.fromJson(root.section("logging"), mode),
+        HousekeepingConfig.fromJson(root.section("housekeeping")));
   }
 
   private static List<RouteConfig> routes(JsonArray array) {
@@ -58,10 +65,10 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withRoutes(List<RouteConfig> newRoutes) {
-    return new GatewayConfig(mode, http, database, users, jwt, throttle, List.copyOf(newRoutes), web);
+    return new GatewayConfig(mode, http, database, users, jwt, throttle, List.copyOf(newRoutes), web, management, logging, housekeeping);
   }
 
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
-    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web);
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web, management, logging, housekeeping);
   }
 }

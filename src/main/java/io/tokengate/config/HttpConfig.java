@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * The public HTTP listener and its limits. In prod mode a wildcard address needs TLS or
- * {@code behind_proxy: true} (a TLS-terminating proxy in front).
+ * {@code behind_proxy: true} (a TLS-terminating proxy in front). {@code shutdownTimeout}: how long
+ * a stopping gateway lets in-flight requests finish.
  */
 public record HttpConfig(
     String host,
@@ -20,6 +21,7 @@ public record HttpConfig(
     Duration requestTimeout,
     int maxConnections,
     boolean behindProxy,
+    Duration shutdownTimeout,
     TlsConfig tls) {
 
   /** PEM certificate chain and key; both empty = plain HTTP. */
@@ -32,7 +34,7 @@ public record HttpConfig(
 
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
-        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "tls"));
+        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls"));
     String host = in.string("host", "");
     if (host.isEmpty()) {
       host = mode.isDev() ? "127.0.0.1" : "0.0.0.0";
@@ -61,6 +63,7 @@ public record HttpConfig(
         in.duration("request_timeout", Duration.ofSeconds(30), Duration.ofMillis(100)),
         in.integer("max_connections", 10_000, 1, 1_000_000),
         behindProxy,
+        in.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ZERO),
         tls);
   }
 }

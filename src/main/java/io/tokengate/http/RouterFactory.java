@@ -6,6 +6,8 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.ops.AccessLogHandler;
+import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.proxy.GatewayRoutes;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
@@ -23,11 +25,12 @@ public final class RouterFactory {
   private RouterFactory() {
   }
 
-  public static Router create(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations) {
+  public static Router create(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
     Router router = Router.router(vertx);
+    router.route().handler(new AccessLogHandler(config.logging().json(), config.jwt().userIdClaim()));
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
-    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations);
+    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations, metrics);
 
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis()).mount(router);

@@ -58,6 +58,7 @@ class CliTest {
         + "users:\n  password_iterations: 1000\n"
         + "jwt:\n  signing_key: \"" + TestGateway.SIGNING_KEY + "\"\n"
         + "http:\n  port: " + port + "\n  instances: 1\n"
+        + "management:\n  port: 0\n"
         + "routes: []\n";
   }
 

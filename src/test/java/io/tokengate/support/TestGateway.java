@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A real gateway for tests: the shipped defaults, then {@code overrides} merged on top, on a free
@@ -24,13 +25,14 @@ public final class TestGateway implements AutoCloseable {
     this.gateway = gateway;
   }
 
-  /** The defaults a test starts from: dev mode, port 0, our test key, 1000 PBKDF2 iterations, no routes. */
+  /** The defaults a test starts from: dev mode, port 0 (public and management), our test key, 1000 PBKDF2 iterations, no routes. */
   public static JsonObject baseConfig(TestDatabase database) {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
         .put("database", new JsonObject().put("url", database.url().toUrlWithPassword()).put("pool_size", 4))
         .put("users", new JsonObject().put("password_iterations", 1000).put("hashing_threads", 2))
         .put("jwt", new JsonObject().put("signing_key", SIGNING_KEY))
+        .put("management", new JsonObject().put("port", 0))
         .put("routes", new io.vertx.core.json.JsonArray());
   }
 
@@ -39,6 +41,17 @@ public final class TestGateway implements AutoCloseable {
     TestDatabase database = TestDatabase.create();
     try {
       return new TestGateway(database, Gateway.start(config(baseConfig(database).mergeIn(overrides, true))));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** Starts a gateway on a new database, with overrides that depend on it (e.g. its URL behind a relay). */
+  public static TestGateway start(Function<TestDatabase, JsonObject> overrides) {
+    TestDatabase database = TestDatabase.create();
+    try {
+      return new TestGateway(database, Gateway.start(config(baseConfig(database).mergeIn(overrides.apply(database), true))));
     } catch (RuntimeException e) {
       database.close();
       throw e;

@@ -1,0 +1,125 @@
+package io.tokengate.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One gateway's meter registry and its own counters. Vert.x's metrics (HTTP server and client,
+ * pg pool, JVM) go to the same registry, so one scrape shows everything. One instance per Vert.x
+ * instance, passed through constructors: several gateways may share a JVM (tests). Thread-safe.
+ */
+public final class GatewayMetrics {
+
+  /** Outcomes of {@code POST /api/token/}. */
+  public enum Login { SUCCESS, BAD_CREDENTIALS, THROTTLED, ERROR }
+
+  /** Outcomes of {@code POST /api/token/refresh/}. */
+  public enum Refresh { SUCCESS, INVALID, BLACKLISTED, REUSE, INACTIVE_USER, ERROR }
+
+  /** Why refresh tokens were revoked: the blacklist endpoint, reuse of a rotated token (its family), a user logged out everywhere. */
+  public enum Revocation { BLACKLIST, REUSE, USER }
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<Login, Counter> logins;
+  private final Map<Refresh, Counter> refreshes;
+  private final Map<Revocation, Counter> revocations;
+
+  /** Registers the gateway's counters at zero; build the Vert.x instance on {@code registry} first (see {@link #newVertx}). */
+  public GatewayMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.logins = counters(Login.class, "tokengate.logins", "outcome", "Logins by outcome");
+    this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
+    this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
+  }
+
+  /**
+   * A registry whose timers (HTTP server and client latency, pool waits) are exported as
+   * Prometheus histograms; byte-size summaries stay plain (a histogram each would be hundreds of
+   * series).
+   */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getType() == Meter.Type.TIMER
+            ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+            : config;
+      }
+    });
+    return registry;
+  }
+
+  /**
+   * A Vert.x instance whose metrics land in this registry, with route, method and status labels
+   * on HTTP server metrics and the upstream address on HTTP client metrics. Instances with the same labels share one gauge (Vert.x sums them; Micrometer warns
+   * once, harmlessly, and logback.xml silences it). The registry name is unique: Vert.x keeps
+   * registries in a static map by name. Vert.x adds meter filters to the registry, so call this
+   * before registering any meter.
+   */
+  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName("tokengate-" + UUID.randomUUID())
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
+            Label.CLIENT_NAME, Label.REMOTE));
+    // The remote label names the upstream on client metrics; on the server side it would be the
+    // client's address (one series per client), so there it is collapsed to one value.
+    for (MetricsDomain server : List.of(MetricsDomain.HTTP_SERVER, MetricsDomain.NET_SERVER)) {
+      metrics.addLabelMatch(new Match().setDomain(server).setLabel(Label.REMOTE.toString())
+          .setType(MatchType.REGEX).setValue(".*").setAlias("clients"));
+    }
+    return Vertx.builder()
+        .with(options.setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void login(Login outcome) {
+    logins.get(outcome).increment();
+  }
+
+  public void refresh(Refresh outcome) {
+    refreshes.get(outcome).increment();
+  }
+
+  public void revoked(Revocation reason, int tokens) {
+    if (tokens > 0) {
+      revocations.get(reason).increment(tokens);
+    }
+  }
+
+  private <E extends Enum<E>> Map<E, Counter> counters(Class<E> type, String name, String tag, String description) {
+    return Stream.of(type.getEnumConstants()).collect(Collectors.toUnmodifiableMap(Function.identity(),
+        value -> Counter.builder(name).description(description).tag(tag, value.name().toLowerCase())
+            .register((MeterRegistry) registry)));
+  }
+}

@@ -1,0 +1,50 @@
+package io.tokengate.ops;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import io.tokengate.config.LoggingConfig;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Switches the console appender of {@code logback.xml} between JSON lines and readable text,
+ * as {@code logging.format} says. Logging is process-wide: the last gateway started decides.
+ * Call at start-up, before the first request.
+ */
+public final class LogFormat {
+
+  public static final String APPENDER = "STDOUT";
+  public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n";
+
+  private LogFormat() {
+  }
+
+  public static void apply(LoggingConfig config) {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (!(factory instanceof LoggerContext context)) {
+      return;
+    }
+    Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(APPENDER);
+    if (!(appender instanceof ConsoleAppender<ILoggingEvent> console)) {
+      return;
+    }
+    Encoder<ILoggingEvent> encoder;
+    if (config.json()) {
+      encoder = new JsonLineEncoder();
+    } else {
+      PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+      pattern.setPattern(TEXT_PATTERN);
+      encoder = pattern;
+    }
+    encoder.setContext(context);
+    encoder.start();
+    console.stop();
+    console.setEncoder(encoder);
+    console.start();
+  }
+}
