@@ -27,6 +27,7 @@ public final class RouterFactory {
     TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users);
 
     new TokenEndpoints(new LoginClient(vertx), tokens, config.http().maxBodySize()).mount(router);
+    router.get(io.tokengate.keys.JwksHandler.PATH).handler(new io.tokengate.keys.JwksHandler(config.jwt().keys()));
 
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new FailureHandler());
