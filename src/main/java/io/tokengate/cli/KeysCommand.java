@@ -45,10 +45,10 @@ public final class KeysCommand {
         throw new CommandFailure("cannot write to " + out + ": " + e);
       }
       if (written.publicFile() == null) {
-        System.out.println("Wrote a " + alg + " secret (kid " + written.kid() + ") to " + written.privateFile()
+        System.out.println("Wrote a new " + alg + " secret (kid " + written.kid() + ") to " + written.privateFile()
             + " (mode 0600); set jwt.algorithm=" + alg + " and jwt.signing_key_file=" + written.privateFile() + ".");
       } else {
-        System.out.println("Wrote a " + alg + " key pair (kid " + written.kid() + ") to " + written.privateFile()
+        System.out.println("Wrote a new " + alg + " key pair (kid " + written.kid() + ") to " + written.privateFile()
             + " (private, mode 0600) and " + written.publicFile() + "; set jwt.algorithm=" + alg
             + ", jwt.signing_key_file=" + written.privateFile() + " and jwt.verifying_key_file=" + written.publicFile() + ".");
       }
