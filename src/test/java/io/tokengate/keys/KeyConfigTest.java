@@ -1,9 +1,11 @@
 package io.tokengate.keys;
 
 import io.tokengate.config.ConfigException;
+import io.tokengate.config.ConfigLoader;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.TestKeys;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -116,6 +119,26 @@ class KeyConfigTest {
         .put("previous_verifying_keys", new JsonArray().add(new JsonObject().put("algorithm", "HS256").put("kid", "old").put("key", "super-secret-value-0123456789abcdef")));
     String text = load(false, jwt).jwt().toString();
     assertThat(text).contains("kid=old").contains("alg=RS256").doesNotContain("super-secret").doesNotContain("BEGIN").doesNotContain("MII");
+  }
+
+  @Test
+  @DisplayName("environment variables: a key file and a JSON list of previous keys")
+  void environment() {
+    KeyPair pair = TestKeys.generate("ES256");
+    JsonObject files = TestKeys.jwtFiles("ES256", pair, dir, "env");
+    Vertx vertx = Vertx.vertx();
+    try {
+      GatewayConfig config = new ConfigLoader(vertx).load(null, Map.of(
+          "TOKENGATE_JWT_ALGORITHM", "ES256",
+          "TOKENGATE_JWT_SIGNING_KEY_FILE", files.getString("signing_key_file"),
+          "TOKENGATE_JWT_VERIFYING_KEY_FILE", files.getString("verifying_key_file"),
+          "TOKENGATE_JWT_PREVIOUS_VERIFYING_KEYS", "[{\"kid\": \"old\", \"algorithm\": \"HS256\", \"key\": \"" + "q".repeat(32) + "\"}]"))
+          .await();
+      assertThat(config.jwt().keys().verificationKeys()).extracting(JwtKey::algorithm).containsExactly("ES256", "HS256");
+      assertThat(config.jwt().keys().find("old")).isNotNull();
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private static JsonObject withoutVerifying(JsonObject jwt) {
