@@ -122,7 +122,8 @@ public final class TokenCodec {
    * checked: not three segments, a header that is not base64url JSON, {@code alg} missing or
    * {@code none}, a {@code jku}/{@code x5u}/{@code x5c}/{@code jwk}/{@code x5t}/{@code crit}
    * header, a {@code typ} other than JWT, a {@code kid} that is malformed or unknown, or an
-   * {@code alg} other than the algorithm of the key it names (without {@code kid}: the current key).
+   * {@code alg} other than the algorithm of the key it names (without {@code kid}: the current key),
+   * or a signature whose length is not that algorithm's (e.g. a DER-encoded ECDSA signature).
    * The reason never quotes the token. Cheap and thread-safe.
    */
   public String headerProblem(String token) {
@@ -181,6 +182,13 @@ public final class TokenCodec {
     }
     if (!key.algorithm().equals(alg)) {
       return "alg not allowed for this key";
+    }
+    try {
+      if (BASE64URL.decode(token.substring(second + 1)).length != key.signatureLength()) {
+        return "signature of the wrong length for " + alg;
+      }
+    } catch (IllegalArgumentException e) {
+      return "signature is not base64url";
     }
     return key;
   }

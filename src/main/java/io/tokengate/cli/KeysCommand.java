@@ -12,10 +12,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 
 /** Signing keys: {@code generate} writes a new key pair (or HMAC secret) to PEM files. */
-@Command(name = "keys", description = "Manage signing keys.", subcommands = {KeysCommand.Generate.class})
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys.", subcommands = {KeysCommand.Generate.class})
 public final class KeysCommand {
 
-  @Command(name = "generate", description = "Write a new signing key: a PEM key pair (private key mode 0600), or an HMAC secret.")
+  @Command(name = "generate", mixinStandardHelpOptions = true, description = "Write a new signing key: a PEM key pair (private key mode 0600), or an HMAC secret.")
   static final class Generate implements Runnable {
     @Option(names = "--alg", required = true, paramLabel = "ALG",
         description = "HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512 or EdDSA")

@@ -141,6 +141,24 @@ public final class JwtKey {
     return new PubSecKeyOptions().setAlgorithm(algorithm).setId(kid).setBuffer(buffer);
   }
 
+  /**
+   * The exact length in bytes of a JWS signature made with this key (RFC 7518): the hash size for
+   * HMAC, the modulus size for RSA, twice the coordinate size for ECDSA (R||S, never DER), 64 for
+   * Ed25519. Anything else is malformed, and refusing it keeps signatures from being malleable.
+   */
+  public int signatureLength() {
+    if (isHmac()) {
+      return Algorithms.minSecretBytes(algorithm);
+    }
+    if (publicKey instanceof RSAKey rsa) {
+      return (rsa.getModulus().bitLength() + 7) / 8;
+    }
+    if (publicKey instanceof ECKey ec) {
+      return 2 * ((ec.getParams().getCurve().getField().getFieldSize() + 7) / 8);
+    }
+    return 64;
+  }
+
   /** Why prod mode must refuse this key (a secret shorter than the hash, RSA under 2048 bits), or null. */
   public String weakness() {
     if (isHmac()) {

@@ -1,8 +1,10 @@
 package io.tokengate.keys;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64;
 import io.tokengate.auth.TokenCodec;
@@ -116,6 +118,11 @@ class HeaderAttackTest {
         attack("HS256 with the trimmed PEM as secret",
             claims -> Jwts.sign(new JsonObject().put("alg", "HS256").put("typ", "JWT"), claims, currentPem.strip())),
         attack("RS256 under the kid of the ES256 key", claims -> signed(rs256().keyID("old-es256"), claims)),
+        attack("ES256 signature in DER form (malleable)", claims -> {
+          String token = TestKeys.sign(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID("old-es256").build(),
+              claims, previous.getPrivate());
+          return toDer(token);
+        }),
         attack("typ other than JWT", claims -> signed(rs256().keyID(currentKid).type(new JOSEObjectType("secevent+jwt")), claims)),
         attack("two segments", claims -> {
           String token = signed(rs256().keyID(currentKid), claims);
@@ -182,6 +189,17 @@ class HeaderAttackTest {
 
   private String signed(JWSHeader.Builder header, JsonObject claims) {
     return TestKeys.sign(header.build(), claims, current.getPrivate());
+  }
+
+  /** The same ES256 token with its R||S signature re-encoded as ASN.1 DER, as JCA makes them. */
+  private static String toDer(String token) {
+    try {
+      int dot = token.lastIndexOf('.');
+      byte[] der = ECDSA.transcodeSignatureToDER(java.util.Base64.getUrlDecoder().decode(token.substring(dot + 1)));
+      return token.substring(0, dot + 1) + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(der);
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The token with its header's alg replaced (signature kept). */
