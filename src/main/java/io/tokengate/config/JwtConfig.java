@@ -78,16 +78,19 @@ public record JwtConfig(
     } else if (verifying.text().isEmpty()) {
       throw new ConfigException(in.key("verifying_key"), "required for " + algorithm + " (a PEM public key)");
     }
-    String keyId = in.string("key_id", "");
+    String keyId = kid(in, "key_id");
     JwtKey current;
-    try {
-      current = Algorithms.isHmac(algorithm)
-          ? JwtKey.hmac(algorithm, signing.text().getBytes(StandardCharsets.UTF_8), keyId)
-          : JwtKey.asymmetric(algorithm, readPrivate(signing, algorithm), readPublic(verifying, algorithm), keyId);
-    } catch (KeyException e) {
-      String key = e.getMessage().startsWith("a kid") ? in.key("key_id")
-          : e.getMessage().contains("belong together") || e.getMessage().contains(" needs an ") ? verifying.key() : signing.key();
-      throw new ConfigException(key, e.getMessage());
+    if (Algorithms.isHmac(algorithm)) {
+      current = JwtKey.hmac(algorithm, signing.text().getBytes(StandardCharsets.UTF_8), keyId);
+    } else {
+      PrivateKey privateKey = readPrivate(signing, algorithm);
+      PublicKey publicKey = readPublic(verifying, algorithm);
+      try {
+        current = JwtKey.asymmetric(algorithm, privateKey, publicKey, keyId);
+      } catch (KeyException e) {
+        // the key types were checked when reading: what is left is the public key's curve, or a pair that does not match
+        throw new ConfigException(verifying.key(), e.getMessage());
+      }
     }
     refuseWeak(current, signing.key(), mode);
     KeyRing keys = keyRing(in, current, algorithm, mode);
@@ -134,6 +137,15 @@ public record JwtConfig(
           + String.join(", ", Algorithms.SUPPORTED) + ")");
     }
     return algorithm;
+  }
+
+  /** A configured kid ("" = derive it from the key): no path, quote or SQL characters. */
+  private static String kid(ConfigReader in, String name) {
+    String kid = in.string(name, "");
+    if (!kid.isEmpty() && !JwtKey.KID.matcher(kid).matches()) {
+      throw new ConfigException(in.key(name), "a kid must be 1 to 128 of A-Z a-z 0-9 . _ -");
+    }
+    return kid;
   }
 
   /** The inline value of {@code name}, or the content of the file named by {@code name_file}; never both. */
@@ -199,13 +211,14 @@ public record JwtConfig(
       if (text.text().isEmpty()) {
         throw new ConfigException(entry.key("key"), "required (the old HMAC secret, or the old PEM public key), or key_file");
       }
+      String kid = kid(entry, "kid");
       JwtKey key;
       try {
         key = Algorithms.isHmac(entryAlgorithm)
-            ? JwtKey.hmac(entryAlgorithm, text.text().getBytes(StandardCharsets.UTF_8), entry.string("kid", ""))
-            : JwtKey.asymmetric(entryAlgorithm, null, readPublic(text, entryAlgorithm), entry.string("kid", ""));
+            ? JwtKey.hmac(entryAlgorithm, text.text().getBytes(StandardCharsets.UTF_8), kid)
+            : JwtKey.asymmetric(entryAlgorithm, null, readPublic(text, entryAlgorithm), kid);
       } catch (KeyException e) {
-        throw new ConfigException(e.getMessage().startsWith("a kid") ? entry.key("kid") : text.key(), e.getMessage());
+        throw new ConfigException(text.key(), e.getMessage());
       }
       refuseWeak(key, text.key(), mode);
       if (!kids.add(key.kid())) {
