@@ -4,16 +4,37 @@ import io.tokengate.keys.Algorithms;
 import io.tokengate.keys.JwtKey;
 import io.tokengate.keys.KeyException;
 import io.tokengate.keys.KeyGenerator;
+import io.tokengate.keys.KeyRing;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 
-/** Signing keys: {@code generate} writes a new key pair (or HMAC secret) to PEM files. */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys.", subcommands = {KeysCommand.Generate.class})
+/**
+ * Signing keys: {@code generate} writes a new key pair (or HMAC secret) to PEM files; {@code list}
+ * shows the configured keys (kid, algorithm, role), never their material.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys.",
+    subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class})
 public final class KeysCommand {
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Show the configured keys: one line each with role, algorithm and kid.")
+  static final class ListKeys implements Runnable {
+    @Mixin ConfigOptions config;
+
+    @Override
+    public void run() {
+      KeyRing keys = config.load().jwt().keys();
+      for (JwtKey key : keys.verificationKeys()) {
+        String role = key == keys.signingKey() ? "signing  " : "verifying";
+        System.out.println(role + " " + key.algorithm() + " " + key.kid() + (key.isHmac() ? "" : " (in JWKS)"));
+      }
+    }
+  }
 
   @Command(name = "generate", mixinStandardHelpOptions = true, description = "Write a new signing key: a PEM key pair (private key mode 0600), or an HMAC secret.")
   static final class Generate implements Runnable {

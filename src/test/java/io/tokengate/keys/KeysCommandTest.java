@@ -115,6 +115,24 @@ class KeysCommandTest {
   }
 
   @Test
+  @DisplayName("keys list shows the signing key and the previous keys with their kids and algorithms, no key material")
+  void list() throws Exception {
+    Run generated = run("keys", "generate", "--alg", "EdDSA", "--out", dir.toString());
+    Matcher line = LINE.matcher(generated.out());
+    assertThat(line.matches()).as(generated.out()).isTrue();
+    String secret = "old-secret-0123456789abcdef0123456789abcdef";
+    Path config = TestKeys.write(dir, "keys.yaml", "jwt:\n  algorithm: EdDSA\n"
+        + "  signing_key_file: " + line.group(5) + "\n  verifying_key_file: " + line.group(6) + "\n"
+        + "  previous_verifying_keys:\n    - {kid: old-hs, algorithm: HS256, key: " + secret + "}\n");
+    Run list = run("keys", "list", "--config", config.toString());
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out().lines()).containsExactly(
+        "signing   EdDSA " + line.group(3) + " (in JWKS)",
+        "verifying HS256 old-hs");
+    assertThat(list.out()).doesNotContain(secret).doesNotContain("BEGIN");
+  }
+
+  @Test
   @DisplayName("refuses an unknown algorithm and an RSA key under 2048 bits, with one line and exit code 1")
   void refusals() {
     Run none = run("keys", "generate", "--alg", "none", "--out", dir.toString());
