@@ -76,15 +76,12 @@ public final class KeyGenerator {
         throw new FileAlreadyExistsException(file.toString());
       }
     }
-    writeOwnerOnly(privateFile, key.isHmac() ? key.signOptions().getBuffer().getBytes() : privatePem(key));
+    // the secret, or the PKCS#8 PEM private key
+    writeOwnerOnly(privateFile, key.signOptions().getBuffer().getBytes());
     if (publicFile != null) {
       Files.writeString(publicFile, PemKeys.write(key.publicKey()), StandardOpenOption.CREATE_NEW);
     }
     return new Written(key.algorithm(), key.kid(), privateFile, publicFile);
-  }
-
-  private static byte[] privatePem(JwtKey key) {
-    return key.signOptions().getBuffer().getBytes();
   }
 
   /** Created with mode 0600 from the start: there is no moment when others could read it. */
