@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "tokengate", mixinStandardHelpOptions = true, version = "tokengate 0.1.0",
     description = "A reactive JWT gateway, wire-compatible with Django REST Framework Simple JWT.",
-    subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokensCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, UserCommand.class, TokensCommand.class, KeysCommand.class})
 public final class TokengateCommand implements Runnable {
 
   @CommandLine.Spec
@@ -21,7 +21,7 @@ public final class TokengateCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve, migrate, user or tokens");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: serve, migrate, user, tokens or keys");
   }
 
   public static CommandLine commandLine() {

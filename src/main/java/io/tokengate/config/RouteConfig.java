@@ -107,7 +107,7 @@ public record RouteConfig(
 
   /** This route sent to {@code upstream} instead (the demo upstream once it listens). */
   public RouteConfig withUpstream(URI upstream) {
-    return new RouteConfig(name, path, List.of(upstream), false, stripPrefix, auth, requiredClaims, requiredScopes,
+    return new RouteConfig(name, path, List.of(upstream), demo, stripPrefix, auth, requiredClaims, requiredScopes,
         timeout, forwardAuthorization, identityHeaders, maxConnections);
   }
 

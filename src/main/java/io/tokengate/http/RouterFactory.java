@@ -6,6 +6,7 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.keys.JwksHandler;
 import io.tokengate.ops.AccessLogHandler;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.proxy.GatewayRoutes;
@@ -34,6 +35,7 @@ public final class RouterFactory {
 
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis()).mount(router);
+    router.get(JwksHandler.PATH).handler(new JwksHandler(config.jwt().keys()));
     new GatewayRoutes(vertx, config, codec.auth(), revocations).mount(router);
     new HomepageRoutes(vertx, config).mount(router);
 

@@ -136,7 +136,9 @@ class HomepageBrowserTest {
     JsonObject accessHeader = new JsonObject(text("access-header"));
     JsonObject accessPayload = new JsonObject(text("access-payload"));
     JsonObject refreshPayload = new JsonObject(text("refresh-payload"));
-    assertThat(accessHeader).isEqualTo(new JsonObject().put("alg", "HS256").put("typ", "JWT"));
+    assertThat(accessHeader.getString("alg")).isEqualTo("HS256");
+    assertThat(accessHeader.getString("typ")).isEqualTo("JWT");
+    assertThat(accessHeader.getString("kid")).as("every token names its key").isNotBlank();
     assertThat(new JsonObject(text("refresh-header"))).isEqualTo(accessHeader);
     assertThat(text("access-payload")).as("pretty-printed").contains("\n  \"token_type\": \"access\"");
     assertThat(text("refresh-payload")).contains("\n  \"token_type\": \"refresh\"");
