@@ -44,12 +44,12 @@ public final class TokenEndpoints {
   /** @param transport where the refresh token travels: the body (Simple JWT) or a cookie (cookie mode) */
   public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize, long requestTimeoutMillis,
       RefreshTransport transport) {
-    this.transport = transport;
     this.login = login;
     this.tokens = tokens;
     this.clients = clients;
     this.maxBodySize = maxBodySize;
     this.requestTimeoutMillis = requestTimeoutMillis;
+    this.transport = transport;
   }
 
   public void mount(Router router) {
