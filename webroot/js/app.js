@@ -6,7 +6,10 @@
  * API and revokes the refresh token on logout.
  *
  * Tokens live in this module's memory only: no localStorage, sessionStorage or
- * cookies. Server and token data is always written with textContent.
+ * cookies. In cookie mode (data-cookie-mode="true") the server keeps the
+ * refresh token in an HttpOnly cookie this script never sees; the page holds
+ * the access token and the CSRF token, which it repeats in X-CSRF-Token on
+ * refresh and logout. Server and token data is always written with textContent.
  */
 
 const ENDPOINTS = Object.freeze({
@@ -15,6 +18,7 @@ const ENDPOINTS = Object.freeze({
   blacklist: '/api/token/blacklist/',
 });
 
+const CSRF_HEADER = 'X-CSRF-Token';
 const REQUEST_TIMEOUT_MS = 15000;
 const REFRESH_FRACTION = 0.8; // refresh at 80 % of the access token lifetime...
 const REFRESH_LEAD_MS = 10000; // ...or 10 s before exp, whichever is later,
@@ -72,7 +76,7 @@ function readConfig(data) {
     mode: data.mode === 'dev' ? 'dev' : 'prod',
     demoPath: (data.demoPath || '').trim(),
     demoUser: data.demoUser || '',
-    cookieMode: data.cookieMode === 'true', // read for later use, not used yet
+    cookieMode: data.cookieMode === 'true', // refresh token in an HttpOnly cookie
     version: data.version || '',
   });
 }
@@ -82,7 +86,7 @@ function readConfig(data) {
 /* ------------------------------------------------------------------ */
 
 const state = {
-  session: null, // { access: Token, refresh: Token, refreshCount: number }
+  session: null, // { access: Token, refresh: Token | null (cookie mode), csrf: string | null, refreshCount: number }
   epoch: 0, // bumped whenever a session starts or ends; stale async work checks it
   countdownTimer: 0,
   refreshTimer: 0,
@@ -260,8 +264,8 @@ function parseJson(text) {
  * data, text } for every HTTP response; rejects with NetworkError when no
  * response arrives (server unreachable, timeout).
  */
-async function requestJson(method, url, { body, token } = {}) {
-  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+async function requestJson(method, url, { body, token, extraHeaders } = {}) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json', ...extraHeaders };
   if (token) headers.Authorization = `Bearer ${token}`;
 
   const controller = new AbortController();
@@ -376,12 +380,13 @@ function markInvalidFields(res) {
   }
 }
 
+/** A login answer: {access, refresh}, or in cookie mode {access, csrf} (the refresh token went into a cookie). */
 function hasTokenPair(res) {
   return (
     res.status === 200 &&
     isPlainObject(res.data) &&
     typeof res.data.access === 'string' &&
-    typeof res.data.refresh === 'string'
+    typeof res.data[config.cookieMode ? 'csrf' : 'refresh'] === 'string'
   );
 }
 
@@ -397,7 +402,8 @@ async function onLoginSubmit(event) {
       body: { username: els.username.value, password: els.password.value },
     });
     if (hasTokenPair(res)) {
-      startSession(res.data.access, res.data.refresh);
+      if (config.cookieMode) startSession(res.data.access, null, res.data.csrf);
+      else startSession(res.data.access, res.data.refresh, null);
     } else {
       showMessage(els.loginError, res.ok ? MESSAGES.unexpected : loginFailureMessage(res));
       markInvalidFields(res);
@@ -415,12 +421,13 @@ async function onLoginSubmit(event) {
 /* Session lifecycle                                                   */
 /* ------------------------------------------------------------------ */
 
-function startSession(accessRaw, refreshRaw) {
+function startSession(accessRaw, refreshRaw, csrf) {
   const now = Date.now();
   state.epoch += 1;
   state.session = {
     access: parseToken(accessRaw, now),
-    refresh: parseToken(refreshRaw, now),
+    refresh: refreshRaw === null ? null : parseToken(refreshRaw, now),
+    csrf,
     refreshCount: 0,
   };
   state.refreshFailures = 0;
@@ -457,6 +464,15 @@ function endSession() {
   els.loginSection.hidden = false;
 }
 
+/**
+ * What refresh and blacklist send: the refresh token in the body, or in cookie
+ * mode an empty body with the CSRF token (the browser adds the cookies).
+ */
+function refreshTokenRequest() {
+  if (config.cookieMode) return { body: {}, extraHeaders: { [CSRF_HEADER]: state.session.csrf } };
+  return { body: { refresh: state.session.refresh.raw } };
+}
+
 /** Ends the session after the server rejected the refresh token. */
 function expireSession() {
   const focusWasInSession = els.session.contains(document.activeElement);
@@ -476,9 +492,7 @@ async function onLogout() {
     // Let a running refresh finish so that the latest refresh token is revoked.
     if (state.inflightRefresh) await state.inflightRefresh;
     if (epoch === state.epoch && state.session) {
-      const res = await requestJson('POST', ENDPOINTS.blacklist, {
-        body: { refresh: state.session.refresh.raw },
-      });
+      const res = await requestJson('POST', ENDPOINTS.blacklist, refreshTokenRequest());
       if (!res.ok) console.warn(`tokengate: blacklisting failed with HTTP ${res.status}`);
     }
   } catch (err) {
@@ -504,7 +518,7 @@ function renderSession() {
   setText(els.userId, userId === undefined || userId === null ? '(no user_id claim)' : String(userId));
   setText(els.refreshCount, `Refreshed ${plural(refreshCount, 'time')}`);
   renderTokenCard('access', access);
-  renderTokenCard('refresh', refresh);
+  if (refresh) renderTokenCard('refresh', refresh);
   updateCountdown();
 }
 
@@ -640,7 +654,7 @@ async function performRefresh() {
   cancelScheduledRefresh();
   let res;
   try {
-    res = await requestJson('POST', ENDPOINTS.refresh, { body: { refresh: state.session.refresh.raw } });
+    res = await requestJson('POST', ENDPOINTS.refresh, refreshTokenRequest());
   } catch (err) {
     if (!(err instanceof NetworkError)) throw err;
     if (epoch === state.epoch) handleRefreshFailure(MESSAGES.unreachable, 0);
@@ -652,7 +666,9 @@ async function performRefresh() {
     applyRefreshedTokens(res.data);
     return true;
   }
-  if (res.status === 401 || res.status === 400) {
+  // In cookie mode a 403 means the CSRF token no longer matches the cookies
+  // (e.g. another tab logged in and replaced them): this session cannot go on.
+  if (res.status === 401 || res.status === 400 || (config.cookieMode && res.status === 403)) {
     expireSession();
     return false;
   }
@@ -669,7 +685,7 @@ function applyRefreshedTokens(data) {
   const now = Date.now();
   const session = state.session;
   session.access = parseToken(data.access, now);
-  if (typeof data.refresh === 'string') session.refresh = parseToken(data.refresh, now); // rotation
+  if (session.refresh && typeof data.refresh === 'string') session.refresh = parseToken(data.refresh, now); // rotation
   session.refreshCount += 1;
   state.refreshFailures = 0;
   renderSession();

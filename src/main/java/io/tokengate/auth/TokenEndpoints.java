@@ -28,7 +28,6 @@ public final class TokenEndpoints {
 
   private static final Field USERNAME = new Field("username", true);
   private static final Field PASSWORD = new Field("password", false);
-  private static final Field REFRESH_FIELD = new Field("refresh", true);
   private static final Field TOKEN_FIELD = new Field("token", true);
 
   private final LoginClient login;
@@ -36,25 +35,39 @@ public final class TokenEndpoints {
   private final ClientAddress clients;
   private final int maxBodySize;
   private final long requestTimeoutMillis;
+  private final RefreshTransport transport;
 
   public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize, long requestTimeoutMillis) {
+    this(login, tokens, clients, maxBodySize, requestTimeoutMillis, RefreshTransport.body());
+  }
+
+  /** @param transport where the refresh token travels: the body (Simple JWT) or a cookie (cookie mode) */
+  public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize, long requestTimeoutMillis,
+      RefreshTransport transport) {
     this.login = login;
     this.tokens = tokens;
     this.clients = clients;
     this.maxBodySize = maxBodySize;
     this.requestTimeoutMillis = requestTimeoutMillis;
+    this.transport = transport;
   }
 
   public void mount(Router router) {
     endpoint(router, OBTAIN, "Token Obtain Pair", ctx -> {
       Map<String, String> in = RequestFields.read(ctx, USERNAME, PASSWORD);
-      return login.login(in.get("username"), in.get("password"), clients.of(ctx.request()));
+      return login.login(in.get("username"), in.get("password"), clients.of(ctx.request()))
+          .map(pair -> transport.afterLogin(ctx, pair));
     });
-    endpoint(router, REFRESH, "Token Refresh", ctx -> tokens.refresh(RequestFields.read(ctx, REFRESH_FIELD).get("refresh")));
+    endpoint(router, REFRESH, "Token Refresh", ctx -> {
+      RefreshTransport.Presented presented = transport.read(ctx);
+      return tokens.refresh(presented.token()).map(result -> transport.afterRefresh(ctx, presented, result));
+    });
     endpoint(router, VERIFY, "Token Verify", ctx -> tokens.verify(RequestFields.read(ctx, TOKEN_FIELD).get("token"))
         .map(v -> new JsonObject()));
-    endpoint(router, BLACKLIST, "Token Blacklist", ctx -> tokens.blacklist(RequestFields.read(ctx, REFRESH_FIELD).get("refresh"))
-        .map(v -> new JsonObject()));
+    endpoint(router, BLACKLIST, "Token Blacklist", ctx -> {
+      RefreshTransport.Presented presented = transport.read(ctx);
+      return tokens.blacklist(presented.token()).map(v -> transport.afterBlacklist(ctx, presented));
+    });
   }
 
   private void endpoint(Router router, String path, String name, Function<RoutingContext, Future<JsonObject>> action) {

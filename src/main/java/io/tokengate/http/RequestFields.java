@@ -67,6 +67,14 @@ public final class RequestFields {
     return values;
   }
 
+  /**
+   * Whether the body has a field called {@code name}, whatever its value; a body that cannot be
+   * parsed gets the same 400/415 as {@link #read}.
+   */
+  public static boolean contains(RoutingContext ctx, String name) {
+    return parse(ctx).containsKey(name);
+  }
+
   private static Map<String, Object> parse(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {

@@ -1,6 +1,8 @@
 package io.tokengate.http;
 
+import io.tokengate.auth.CookieRefreshTransport;
 import io.tokengate.auth.LoginClient;
+import io.tokengate.auth.RefreshTransport;
 import io.tokengate.auth.TokenCodec;
 import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
@@ -33,8 +35,11 @@ public final class RouterFactory {
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations, metrics);
 
+    RefreshTransport transport = config.web().refreshCookie()
+        ? new CookieRefreshTransport(config.jwt().refreshTokenLifetime().toSeconds())
+        : RefreshTransport.body();
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
-        config.http().maxBodySize(), config.http().requestTimeout().toMillis()).mount(router);
+        config.http().maxBodySize(), config.http().requestTimeout().toMillis(), transport).mount(router);
     router.get(JwksHandler.PATH).handler(new JwksHandler(config.jwt().keys()));
     new GatewayRoutes(vertx, config, codec.auth(), revocations).mount(router);
     new HomepageRoutes(vertx, config).mount(router);

@@ -1,6 +1,7 @@
 package io.tokengate.proxy;
 
 import io.tokengate.auth.TokenCodec;
+import io.tokengate.web.RefreshCookies;
 import io.tokengate.config.RouteConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -55,6 +56,7 @@ final class IdentityHeaders implements Handler<RoutingContext> {
     if (!forwardAuthorization) {
       headers.remove(HttpHeaders.AUTHORIZATION);
     }
+    stripGatewayCookies(headers);
     User user = ctx.user();
     if (user != null) {
       JsonObject claims = TokenCodec.claimsOf(user);
@@ -66,6 +68,23 @@ final class IdentityHeaders implements Handler<RoutingContext> {
       headers.set(REQUEST_ID, UUID.randomUUID().toString());
     }
     ctx.next();
+  }
+
+  /** The refresh-token and CSRF cookies of cookie mode are the gateway's own: never sent upstream. */
+  private static void stripGatewayCookies(MultiMap headers) {
+    List<String> cookies = headers.getAll(HttpHeaders.COOKIE);
+    if (cookies.isEmpty()) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String cookie : cookies) {
+      String rest = RefreshCookies.stripFrom(cookie);
+      if (rest != null && !rest.isEmpty()) {
+        kept.add(rest);
+      }
+    }
+    headers.remove(HttpHeaders.COOKIE);
+    kept.forEach(cookie -> headers.add(HttpHeaders.COOKIE, cookie));
   }
 
   private void removeSpoofable(MultiMap headers) {

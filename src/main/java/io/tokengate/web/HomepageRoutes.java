@@ -90,7 +90,8 @@ public final class HomepageRoutes {
         .put("mode", config.mode().name().toLowerCase())
         .put("demoPath", demoPath(config))
         .put("demoUser", dev ? config.users().demoUsername() : "")
-        .put("cookieMode", "false")
+        .put("cookieMode", String.valueOf(config.web().refreshCookie()))
+        .put("refreshCookie", config.web().refreshCookie())
         .put("version", version());
   }
 

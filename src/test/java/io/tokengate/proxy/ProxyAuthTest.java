@@ -224,6 +224,19 @@ class ProxyAuthTest {
   }
 
   @Test
+  @DisplayName("the gateway's own refresh and CSRF cookies never reach the upstream; other cookies do")
+  void gatewayCookiesStripped() {
+    String token = TestTokens.sign(access(8));
+    HttpResponse<Buffer> response = get("/api/main/x", "Authorization", "Bearer " + token,
+        "Cookie", "theme=dark; __Host-tokengate_refresh=secret-refresh; __Host-tokengate_csrf=abc; lang=en");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(upstream.last().header("Cookie")).isEqualTo("theme=dark; lang=en");
+    assertThat(get("/api/main/x", "Authorization", "Bearer " + token, "Cookie", "__Host-tokengate_refresh=x").statusCode())
+        .isEqualTo(200);
+    assertThat(upstream.last().headers().fieldNames()).doesNotContain("cookie");
+  }
+
+  @Test
   @DisplayName("Authorization is not forwarded by default, and forwarded when the route says so")
   void forwardAuthorization() {
     String token = TestTokens.sign(access(3));

@@ -28,10 +28,13 @@ class AccessRevocationTest {
   private HttpTestClient b;
   private Users users;
 
+  private static final JsonObject DEMO_ROUTE = new JsonObject().put("routes", new io.vertx.core.json.JsonArray()
+      .add(new JsonObject().put("name", "hello").put("path", "/api/hello/").put("upstream", "demo")));
+
   @BeforeAll
   void start() {
-    first = TestGateway.start(new JsonObject());
-    second = first.startSibling(new JsonObject());
+    first = TestGateway.start(DEMO_ROUTE.copy());
+    second = first.startSibling(DEMO_ROUTE.copy());
     a = new HttpTestClient(first.port());
     b = new HttpTestClient(second.port());
     users = new Users(first.database());
@@ -98,6 +101,38 @@ class AccessRevocationTest {
         () -> System.currentTimeMillis() / 1000 > changedAt);
     JsonObject fresh = Jwts.payload(b.login("lena", "new").getString("access"));
     assertThat(second.revocations().check(fresh)).as("a token issued after the change").isNull();
+  }
+
+  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> hello(HttpTestClient http, String access) {
+    return http.get("/api/hello/", access);
+  }
+
+  @Test
+  @DisplayName("a protected route refuses a logged-out token on the other instance within a second, and says why for users")
+  void protectedRoutes() throws Exception {
+    users.create("olga", "olga-pw", true);
+    users.create("pete", "pete-pw", true);
+    users.create("quin", "quin-pw", true);
+    JsonObject olga = a.login("olga", "olga-pw");
+    String pete = a.login("pete", "pete-pw").getString("access");
+    String quin = a.login("quin", "quin-pw").getString("access");
+    assertThat(hello(b, olga.getString("access")).statusCode()).isEqualTo(200);
+
+    a.postJson("/api/token/blacklist/", new JsonObject().put("refresh", olga.getString("refresh")));
+    long started = System.nanoTime();
+    within(1000, "instance two refuses the logged-out access token", () -> hello(b, olga.getString("access")).statusCode() == 401);
+    assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1000);
+    assertThat(hello(b, olga.getString("access")).bodyAsJsonObject().getJsonArray("messages").getJsonObject(0).getString("message"))
+        .isEqualTo("Token is blacklisted");
+
+    try (Connection conn = first.database().connect()) {
+      conn.createStatement().execute("UPDATE auth_user SET is_active = false WHERE username = 'pete'");
+      conn.createStatement().execute("DELETE FROM auth_user WHERE username = 'quin'");
+    }
+    within(1000, "pete inactive", () -> hello(b, pete).statusCode() == 401);
+    assertThat(hello(b, pete).bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "User is inactive").put("code", "user_inactive"));
+    within(1000, "quin deleted", () -> hello(b, quin).statusCode() == 401);
+    assertThat(hello(b, quin).bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "User not found").put("code", "user_not_found"));
   }
 
   @Test
