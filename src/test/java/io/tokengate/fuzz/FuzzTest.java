@@ -53,7 +53,9 @@ class FuzzTest {
 
   @BeforeAll
   void start() {
-    gateway = TestGateway.start(new JsonObject().put("login_throttle", new JsonObject().put("enabled", false)));
+    gateway = TestGateway.start(new JsonObject()
+        .put("login_throttle", new JsonObject().put("enabled", false))
+        .put("routes", new JsonArray().add(new JsonObject().put("name", "hello").put("path", "/api/hello/").put("upstream", "demo"))));
     http = new HttpTestClient(gateway.port());
     users = new Users(gateway.database());
     users.create("fuzz", "fuzz-password", true);
@@ -100,7 +102,7 @@ class FuzzTest {
           HttpResponse<Buffer> response = result.result();
           if (response.statusCode() >= 500) {
             failures.add(described.get(i) + " -> " + response.statusCode() + " " + response.bodyAsString());
-          } else if (response.statusCode() == 200 && !described.get(i).contains("valid")) {
+          } else if (response.statusCode() < 300) {
             failures.add(described.get(i) + " -> unexpected 200 " + response.bodyAsString());
           } else if (response.statusCode() >= 400 && !isJson(response)) {
             failures.add(described.get(i) + " -> " + response.statusCode() + " without a JSON body");
@@ -126,8 +128,8 @@ class FuzzTest {
 
   private Future<HttpResponse<Buffer>> randomRequest(StringBuilder description) {
     int kind = random.nextInt(10);
-    if (kind == 0) {
-      String path = random.nextBoolean() ? "/api/hello/" : "/api/" + randomText(8) + "/";
+    if (kind == 0 || kind == 9) {
+      String path = random.nextInt(4) > 0 ? "/api/hello/" + (random.nextBoolean() ? "" : randomText(6)) : "/api/" + randomText(8) + "/";
       String authorization = randomAuthorization();
       description.append("GET ").append(path).append(" Authorization=").append(abbreviate(authorization));
       HttpRequest<Buffer> request = http.client().request(HttpMethod.GET, path).timeout(10_000);
@@ -241,7 +243,8 @@ class FuzzTest {
     char[] chars = token.toCharArray();
     int index;
     do {
-      index = random.nextInt(chars.length);
+      // never the last character: its low bits are base64 padding, so changing them may not change the signature
+      index = random.nextInt(chars.length - 1);
     } while (chars[index] == '.');
     char replacement;
     do {

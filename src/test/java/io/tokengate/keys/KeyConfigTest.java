@@ -29,7 +29,7 @@ class KeyConfigTest {
   private static GatewayConfig load(boolean prod, JsonObject jwt) {
     JsonObject json = new JsonObject().put("jwt", jwt);
     if (prod) {
-      json.put("mode", "prod").put("database", new JsonObject().put("url", "postgresql://u@h/d"));
+      json.put("mode", "prod").put("http", new JsonObject().put("host", "127.0.0.1")).put("database", new JsonObject().put("url", "postgresql://u@h/d"));
     }
     return TestGateway.config(json);
   }

@@ -107,7 +107,7 @@ class KeysCommandTest {
       } else {
         assertThat(alg).startsWith("HS");
       }
-      GatewayConfig config = TestGateway.config(new JsonObject().put("mode", "prod")
+      GatewayConfig config = TestGateway.config(new JsonObject().put("mode", "prod").put("http", new JsonObject().put("host", "127.0.0.1"))
           .put("database", new JsonObject().put("url", "postgresql://u@h/d")).put("jwt", jwt));
       assertThat(config.jwt().keys().signingKey().kid()).isEqualTo(line.group(3));
       assertThat(config.jwt().keys().signingKey().algorithm()).isEqualTo(alg);
