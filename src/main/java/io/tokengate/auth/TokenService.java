@@ -120,13 +120,18 @@ public final class TokenService {
         .map(v -> result.put("refresh", codec.sign(next)));
   }
 
-  /** Simple JWT's verify: any valid token of ours; a blacklisted one gets DRF's 400. */
+  /** Simple JWT's verify: any valid token of ours; a blacklisted or revoked one gets DRF's 400. */
   public Future<Void> verify(String token) {
     return codec.verify(token)
         .compose(claims -> {
           TokenClaims.requireId(claims);
-          return revocations.check(claims) != null
-              ? Future.succeededFuture(true)
+          if (revocations.check(claims) != null) {
+            return Future.succeededFuture(true);
+          }
+          // only refresh tokens are ever blacklisted in the database (as in Simple JWT); an access
+          // token's revocation is in memory, so verifying one costs no database round trip
+          return TokenClaims.ACCESS.equals(claims.getValue(TokenClaims.TOKEN_TYPE))
+              ? Future.succeededFuture(false)
               : tokens.isBlacklisted(claims.getString("jti"));
         })
         .compose(blacklisted -> blacklisted

@@ -1,5 +1,6 @@
 package io.tokengate.ops;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,9 +20,21 @@ import org.slf4j.LoggerFactory;
 public final class LogFormat {
 
   public static final String APPENDER = "STDOUT";
+  /** The queue in front of {@link #APPENDER} (logback.xml), so no event loop waits for stdout. */
+  public static final String ASYNC = "ASYNC";
   public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n";
 
   private LogFormat() {
+  }
+
+  /** The console appender of logback.xml (behind its async queue), or null when logging is configured otherwise. */
+  static ConsoleAppender<ILoggingEvent> console(LoggerContext context) {
+    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    Appender<ILoggingEvent> appender = root.getAppender(APPENDER);
+    if (appender == null && root.getAppender(ASYNC) instanceof AsyncAppender async) {
+      appender = async.getAppender(APPENDER);
+    }
+    return appender instanceof ConsoleAppender<ILoggingEvent> console ? console : null;
   }
 
   public static void apply(LoggingConfig config) {
@@ -29,8 +42,8 @@ public final class LogFormat {
     if (!(factory instanceof LoggerContext context)) {
       return;
     }
-    Appender<ILoggingEvent> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(APPENDER);
-    if (!(appender instanceof ConsoleAppender<ILoggingEvent> console)) {
+    ConsoleAppender<ILoggingEvent> console = console(context);
+    if (console == null) {
       return;
     }
     Encoder<ILoggingEvent> encoder;

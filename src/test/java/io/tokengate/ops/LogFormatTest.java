@@ -19,7 +19,7 @@ class LogFormatTest {
 
   private static ConsoleAppender<ILoggingEvent> console() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    return (ConsoleAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(LogFormat.APPENDER);
+    return LogFormat.console(context);
   }
 
   @AfterEach
