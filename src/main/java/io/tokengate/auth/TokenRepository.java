@@ -47,10 +47,11 @@ public final class TokenRepository {
    */
   public Future<Outstanding> lock(SqlConnection conn, String jti, Object userId, long iat, long exp) {
     // Lock first, then read the state in a second statement: under READ COMMITTED only a new
-    // statement sees what a transaction that held the lock before us committed.
-    return record(conn, jti, userId, jti, iat, exp)
-        .compose(v -> conn.preparedQuery("SELECT id FROM tokengate_outstanding_token WHERE jti = $1 FOR UPDATE")
-            .execute(Tuple.of(jti)))
+    // statement sees what a transaction that held the lock before us committed. A token minted
+    // elsewhere (Simple JWT) has no row yet: record it, then lock.
+    return lockRow(conn, jti)
+        .compose(found -> found ? Future.succeededFuture(true)
+            : record(conn, jti, userId, jti, iat, exp).compose(v -> lockRow(conn, jti)))
         .compose(locked -> conn.preparedQuery("SELECT o.id, o.family, o.rotated_at IS NOT NULL AS rotated,"
                 + " EXISTS (SELECT 1 FROM tokengate_blacklisted_token b WHERE b.token_id = o.id) AS blacklisted"
                 + " FROM tokengate_outstanding_token o WHERE o.jti = $1")
@@ -62,15 +63,24 @@ public final class TokenRepository {
         });
   }
 
-  public Future<Void> blacklist(SqlClient client, long tokenId) {
-    return client.preparedQuery("INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at) VALUES ($1, now())"
-            + " ON CONFLICT (token_id) DO NOTHING")
+  private static Future<Boolean> lockRow(SqlConnection conn, String jti) {
+    return conn.preparedQuery("SELECT id FROM tokengate_outstanding_token WHERE jti = $1 FOR UPDATE")
+        .execute(Tuple.of(jti))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Blacklists a refresh token and marks it rotated, in one statement (the rotation's retirement). */
+  public Future<Void> retire(SqlClient client, long tokenId) {
+    return client.preparedQuery("WITH blacklisted AS (INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at)"
+            + " VALUES ($1, now()) ON CONFLICT (token_id) DO NOTHING)"
+            + " UPDATE tokengate_outstanding_token SET rotated_at = now() WHERE id = $1")
         .execute(Tuple.of(tokenId))
         .mapEmpty();
   }
 
-  public Future<Void> markRotated(SqlClient client, long tokenId) {
-    return client.preparedQuery("UPDATE tokengate_outstanding_token SET rotated_at = now() WHERE id = $1")
+  public Future<Void> blacklist(SqlClient client, long tokenId) {
+    return client.preparedQuery("INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at) VALUES ($1, now())"
+            + " ON CONFLICT (token_id) DO NOTHING")
         .execute(Tuple.of(tokenId))
         .mapEmpty();
   }

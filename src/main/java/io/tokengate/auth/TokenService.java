@@ -53,8 +53,10 @@ public final class TokenService {
         .put(config.userIdClaim(), user.claimValue());
     JsonObject access = TokenClaims.derive(refresh, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
     String jti = refresh.getString("jti");
-    return tokens.pool().withTransaction(conn -> tokens.record(conn, jti, user.claimValue(), jti, now, refresh.getLong("exp"))
-            .compose(v -> recordAccess(conn, access, jti)))
+    // both inserts are sent at once on the transaction's connection (pipelined)
+    return tokens.pool().withTransaction(conn -> Future.all(
+            tokens.record(conn, jti, user.claimValue(), jti, now, refresh.getLong("exp")),
+            recordAccess(conn, access, jti)))
         .map(v -> new JsonObject().put("refresh", codec.sign(refresh)).put("access", codec.sign(access)));
   }
 
@@ -111,12 +113,11 @@ public final class TokenService {
     }
     JsonObject next = TokenClaims.derive(claims, TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds());
     Object userId = claims.getValue(config.userIdClaim());
-    Future<Void> retire = config.blacklistAfterRotation()
-        ? tokens.blacklist(conn, row.id()).compose(v -> tokens.markRotated(conn, row.id()))
-        : Future.succeededFuture();
-    return retire
-        .compose(v -> tokens.record(conn, next.getString("jti"), userId, row.family(), now, next.getLong("exp")))
-        .compose(v -> recordAccess(conn, access, row.family()))
+    Future<Void> retire = config.blacklistAfterRotation() ? tokens.retire(conn, row.id()) : Future.succeededFuture();
+    // independent statements of one transaction, pipelined on its connection
+    return Future.all(retire,
+            tokens.record(conn, next.getString("jti"), userId, row.family(), now, next.getLong("exp")),
+            recordAccess(conn, access, row.family()))
         .map(v -> result.put("refresh", codec.sign(next)));
   }
 
