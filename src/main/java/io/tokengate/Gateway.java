@@ -223,6 +223,7 @@ public final class Gateway implements AutoCloseable {
     return pool;
   }
 
+  /** The configuration as started; its {@code routes} are not updated by {@link #reloadRoutes}. */
   public GatewayConfig config() {
     return config;
   }

@@ -9,6 +9,7 @@ import io.tokengate.config.ConfigException;
 import io.tokengate.config.ConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.ops.GatewayMetrics.RouteReload;
+import io.tokengate.support.ChildGateway;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Poll;
 import io.tokengate.support.TestDatabase;
@@ -293,6 +294,28 @@ class RouteReloadTest {
         .hasMessageStartingWith("routes_reload.interval: must be at least");
     assertThatThrownBy(() -> GatewayConfig.fromJson(TestGateway.baseConfig(database)
         .put("routes_reload", new JsonObject().put("enable", true)))).hasMessageStartingWith("routes_reload.enable: unknown key");
+  }
+
+  @Test
+  @DisplayName("SIGHUP to a running `tokengate serve` reloads its routes and the process keeps running")
+  void sighup() throws Exception {
+    JsonObject settings = TestGateway.baseConfig(database)
+        .put("routes_reload", new JsonObject().put("interval", WATCH_NEVER))
+        .put("routes", new JsonArray().add(route("a", "/api/a/", one)));
+    try (ChildGateway child = ChildGateway.start(settings, "256m", dir);
+         HttpTestClient childHttp = new HttpTestClient(child.port())) {
+      assertThat(childHttp.request(HttpMethod.GET, "/api/b/x").statusCode()).isEqualTo(404);
+      file = dir.resolve("child-gateway.yaml");
+      write(settings.copy().put("routes", new JsonArray().add(route("a", "/api/a/", one)).add(route("b", "/api/b/", two))).encodePrettily());
+
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).inheritIO().start();
+      assertThat(kill.waitFor()).isZero();
+
+      Poll.until(Duration.ofSeconds(15), "route b after SIGHUP", () -> childHttp.request(HttpMethod.GET, "/api/b/x").statusCode() == 200);
+      assertThat(childHttp.request(HttpMethod.GET, "/api/b/x").bodyAsJsonObject().getString("upstream")).isEqualTo("two");
+      assertThat(child.isAlive()).isTrue();
+      assertThat(child.output()).anySatisfy(line -> assertThat(line).contains("Routes reloaded (reload requested): a /api/a/, b /api/b/"));
+    }
   }
 
   private static JsonObject payload(String token) {
