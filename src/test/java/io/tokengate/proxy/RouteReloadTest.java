@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.Gauge;
 import io.tokengate.Gateway;
 import io.tokengate.config.ConfigException;
 import io.tokengate.config.ConfigSource;
@@ -40,6 +41,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -207,11 +209,34 @@ class RouteReloadTest {
   }
 
   @Test
+  @DisplayName("the replaced routes' upstream connections are closed after http.shutdown_timeout, not left to idle out")
+  void oldConnectionsClosed() {
+    JsonObject settings = settings(WATCH_NEVER, route("a", "/api/a/", one));
+    settings.getJsonObject("http").put("shutdown_timeout", "PT0.5S");
+    start(settings);
+    upstreamsOnFreshConnections("/api/a/x", 4);
+    double before = activeConnections(one);
+    assertThat(before).as("keep-alive connections to the upstream").isPositive();
+
+    write(settings.copy().put("routes", new JsonArray().add(route("a", "/api/a/", two))).encodePrettily());
+    assertThat(gateway.reloadRoutes().await().outcome()).isEqualTo(RouteReload.APPLIED);
+
+    assertThat(upstreamsOnFreshConnections("/api/a/x", 4)).containsOnly("two");
+    Poll.until(Duration.ofSeconds(10), "the old upstream connections to close", () -> activeConnections(one) == 0);
+    assertThat(activeConnections(two)).isPositive();
+  }
+
+  private double activeConnections(UpstreamServer upstream) {
+    return gateway.metrics().registry().find("vertx.http.client.active.connections").tag("remote", "127.0.0.1:" + upstream.port())
+        .gauges().stream().mapToDouble(Gauge::value).sum();
+  }
+
+  @Test
   @DisplayName("an invalid file (unknown key, bad URL, duplicate name, broken YAML) is refused with one WARN naming the key; the old routes keep serving")
   void invalidFilesRefused() {
     start(settings(WATCH_OFTEN, route("a", "/api/a/", one)));
     String valid = settings(WATCH_OFTEN, route("a", "/api/a/", one)).encodePrettily();
-    Map<String, String> invalid = new java.util.LinkedHashMap<>();
+    Map<String, String> invalid = new LinkedHashMap<>();
     invalid.put(settings(WATCH_OFTEN, route("a", "/api/a/", two).put("upstreams", two.url())).encodePrettily(),
         "routes[0].upstreams: unknown key");
     invalid.put(settings(WATCH_OFTEN, route("a", "/api/a/", two).put("upstream", "ftp://127.0.0.1:21")).encodePrettily(),
