@@ -76,7 +76,8 @@ class RouteReloadTest {
     one = UpstreamServer.json("one");
     two = UpstreamServer.json("two");
     three = UpstreamServer.json("three");
-    slow = UpstreamServer.delayedJson("slow", 1500);
+    // long enough that the reload (file read, validation, two routers built) is surely done first, even on a busy machine
+    slow = UpstreamServer.delayedJson("slow", 2500);
     clientVertx = Vertx.vertx();
     // a new connection per request: the gateway spreads connections over its event loops, so
     // several requests reach every HTTP verticle, each with a router of its own
