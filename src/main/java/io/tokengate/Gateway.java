@@ -3,6 +3,7 @@ package io.tokengate;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.auth.LoginVerticle;
+import io.tokengate.config.ConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.db.DatabaseBootstrap;
 import io.tokengate.db.EmbeddedDatabase;
@@ -13,6 +14,7 @@ import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.LogFormat;
 import io.tokengate.ops.Operations;
 import io.tokengate.proxy.DemoUpstream;
+import io.tokengate.proxy.RouteReloader;
 import io.tokengate.revocation.RevocationFeed;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
@@ -20,14 +22,18 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,14 +55,23 @@ public final class Gateway implements AutoCloseable {
   private final Http http;
   private final GatewayMetrics metrics;
   private final Operations ops;
+  private final RouteReloader reloader;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** The public HTTP verticles' deployment and the port they share. */
-  private record Http(String deploymentId, int port) {
+  /** The public HTTP verticles' deployment, the port they share, and the verticles (to give them new routes). */
+  private record Http(String deploymentId, int port, List<HttpVerticle> verticles) {
+
+    Future<Void> useRoutes(GatewayConfig next) {
+      return Future.all(verticles.stream().map(verticle -> verticle.useRoutes(next)).toList()).mapEmpty();
+    }
+  }
+
+  /** The sources a gateway was started from, kept for route reloads. */
+  private record Origin(ConfigSource source, JsonObject json, Map<Path, String> fingerprint) {
   }
 
   private Gateway(Vertx vertx, Pool pool, EmbeddedDatabase embedded, GatewayConfig config, Revocations revocations,
-      Http http, GatewayMetrics metrics, Operations ops) {
+      Http http, GatewayMetrics metrics, Operations ops, RouteReloader reloader) {
     this.vertx = vertx;
     this.pool = pool;
     this.embedded = embedded;
@@ -65,9 +80,30 @@ public final class Gateway implements AutoCloseable {
     this.http = http;
     this.metrics = metrics;
     this.ops = ops;
+    this.reloader = reloader;
   }
 
+  /**
+   * Starts from an already validated configuration. Its routes cannot be reloaded (there is no
+   * file to read them from again): {@link #reloadRoutes} fails.
+   */
   public static Gateway start(GatewayConfig requested) {
+    return start(requested, null);
+  }
+
+  /**
+   * Reads the configuration from {@code source}, starts, and keeps {@code source} for route
+   * reloads: on {@link #reloadRoutes} (SIGHUP) and, unless {@code routes_reload.enabled} is false,
+   * when a watched file changes.
+   */
+  public static Gateway start(ConfigSource source) {
+    // Fingerprint first: a file changed while it is being read is seen as changed by the first check.
+    Map<Path, String> fingerprint = source.fingerprint();
+    JsonObject json = source.readBlocking();
+    return start(GatewayConfig.fromJson(json.copy()), new Origin(source, json, fingerprint));
+  }
+
+  private static Gateway start(GatewayConfig requested, Origin origin) {
     LogFormat.apply(requested.logging());
     Database database = Database.open(requested);
     GatewayConfig config = database.config();
@@ -85,11 +121,19 @@ public final class Gateway implements AutoCloseable {
       new RevocationFeed(vertx, pool, Pools.connectOptions(config.database()), revocations).start().await();
       vertx.deployVerticle(() -> new LoginVerticle(config, pool, hasher, revocations, metrics),
           new DeploymentOptions().setInstances(1)).await();
-      Http http = deployHttp(vertx, DemoUpstream.attach(vertx, config).await(), pool, revocations, metrics);
+      DemoUpstream demo = new DemoUpstream(vertx);
+      GatewayConfig serving = demo.resolve(config).await();
+      Http http = deployHttp(vertx, serving, pool, revocations, metrics);
+      RouteReloader reloader = null;
+      if (origin != null && config.routesReload().enabled()) {
+        reloader = new RouteReloader(vertx, origin.source(), origin.json(), origin.fingerprint(), serving, config.routes(),
+            demo, http::useRoutes, metrics);
+        reloader.start();
+      }
       ops.readiness().serving();
       LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}", config.http().host(),
           http.port(), config.mode().name().toLowerCase(), config.database().url(), config.management().host(), ops.managementPort());
-      return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops);
+      return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops, reloader);
     } catch (RuntimeException e) {
       vertx.close().await();
       database.close();
@@ -103,10 +147,14 @@ public final class Gateway implements AutoCloseable {
     AtomicInteger openConnections = new AtomicInteger();
     // A negative port asks Vert.x for one random port shared by every instance (0 would give each its own).
     int port = config.http().port() == 0 ? -1 : config.http().port();
+    List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
     String deploymentId;
     try {
-      deploymentId = vertx.deployVerticle(() -> new HttpVerticle(config, pool, revocations, openConnections, metrics, port, bound::add),
-          new DeploymentOptions().setInstances(instances)).await();
+      deploymentId = vertx.deployVerticle(() -> {
+        HttpVerticle verticle = new HttpVerticle(config, pool, revocations, openConnections, metrics, port, bound::add);
+        verticles.add(verticle);
+        return verticle;
+      }, new DeploymentOptions().setInstances(instances)).await();
     } catch (Exception e) {
       if (causedBy(e, BindException.class)) {
         throw new StartupException("Port " + config.http().port() + " on " + config.http().host()
@@ -117,7 +165,7 @@ public final class Gateway implements AutoCloseable {
     if (bound.size() != 1) {
       throw new IllegalStateException("HTTP verticles bound different ports: " + bound);
     }
-    return new Http(deploymentId, bound.iterator().next());
+    return new Http(deploymentId, bound.iterator().next(), List.copyOf(verticles));
   }
 
   private static void seedDemoUser(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher) {
@@ -143,6 +191,26 @@ public final class Gateway implements AutoCloseable {
     return http.port();
   }
 
+  /**
+   * Reloads the {@code routes} section now (what SIGHUP does): re-reads the configuration sources,
+   * refuses an invalid configuration (one WARN line, current routes stay), applies new routes to
+   * every HTTP verticle before the future completes, and reports other changed keys as needing a
+   * restart. Fails when this gateway was not started from a {@link ConfigSource} or
+   * {@code routes_reload.enabled} is false. Any thread.
+   */
+  public Future<RouteReloader.Result> reloadRoutes() {
+    if (reloader == null) {
+      return Future.failedFuture(new IllegalStateException(config.routesReload().enabled()
+          ? "routes cannot be reloaded: this gateway was not started from configuration files"
+          : "routes reload is off (routes_reload.enabled: false)"));
+    }
+    return reloader.reload("reload requested");
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
   public int managementPort() {
     return ops.managementPort();
   }
@@ -155,6 +223,7 @@ public final class Gateway implements AutoCloseable {
     return pool;
   }
 
+  /** The configuration as started; its {@code routes} are not updated by {@link #reloadRoutes}. */
   public GatewayConfig config() {
     return config;
   }
@@ -177,6 +246,9 @@ public final class Gateway implements AutoCloseable {
     }
     try {
       ops.readiness().stopping();
+      if (reloader != null) {
+        reloader.stop();
+      }
       LOG.info("Stopping: letting in-flight requests finish (up to {})", config.http().shutdownTimeout());
       try {
         vertx.undeploy(http.deploymentId()).await();

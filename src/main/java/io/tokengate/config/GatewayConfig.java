@@ -22,11 +22,13 @@ public record GatewayConfig(
     WebConfig web,
     ManagementConfig management,
     LoggingConfig logging,
-    HousekeepingConfig housekeeping) {
+    HousekeepingConfig housekeeping,
+    RoutesReloadConfig routesReload) {
 
   public static GatewayConfig fromJson(JsonObject json) {
     ConfigReader root = new ConfigReader("", json).onlyKeys(Set.of("mode", "http", "database", "users", "jwt",
-        "login_throttle", "routes", "web", "management", "logging", "housekeeping"));
+        "login_throttle", "routes", "web", "management", "logging", "housekeeping",
+        "routes_reload"));
     Mode mode = root.choice("mode", Mode.class, Mode.DEV);
     return new GatewayConfig(
         mode,
@@ -39,7 +41,8 @@ public record GatewayConfig(
         WebConfig.fromJson(root.section("web")),
         ManagementConfig.fromJson(root.section("management")),
         LoggingConfig.fromJson(root.section("logging"), mode),
-        HousekeepingConfig.fromJson(root.section("housekeeping")));
+        HousekeepingConfig.fromJson(root.section("housekeeping")),
+        RoutesReloadConfig.fromJson(root.section("routes_reload")));
   }
 
   private static List<RouteConfig> routes(JsonArray array) {
@@ -65,10 +68,10 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withRoutes(List<RouteConfig> newRoutes) {
-    return new GatewayConfig(mode, http, database, users, jwt, throttle, List.copyOf(newRoutes), web, management, logging, housekeeping);
+    return new GatewayConfig(mode, http, database, users, jwt, throttle, List.copyOf(newRoutes), web, management, logging, housekeeping, routesReload);
   }
 
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
-    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web, management, logging, housekeeping);
+    return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web, management, logging, housekeeping, routesReload);
   }
 }

@@ -4,10 +4,10 @@ import io.tokengate.config.GatewayConfig;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.revocation.Revocations;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
 import java.util.concurrent.TimeUnit;
@@ -18,6 +18,8 @@ import java.util.function.IntConsumer;
  * The public HTTP listener, deployed once per event loop; each instance has its own router and
  * shares the named pg pool. Reports the port it bound to {@code boundPort}. Stopping it is
  * graceful: no new connections, in-flight requests get up to {@code http.shutdown_timeout}.
+ * {@link #useRoutes} replaces the router (a route reload): requests already inside the old router
+ * finish there, with its upstream clients, which are shut down gracefully later.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -29,6 +31,8 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final IntConsumer boundPort;
   private HttpServer server;
+  /** Read and replaced on this verticle's event loop only. */
+  private RouterFactory.PublicRouter current;
 
   public HttpVerticle(GatewayConfig config, Pool pool, Revocations revocations, AtomicInteger openConnections,
                       GatewayMetrics metrics, int port, IntConsumer boundPort) {
@@ -45,16 +49,40 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     HttpServerOptions options = ServerOptionsFactory.create(config.http(), port);
     ConnectionGuard guard = new ConnectionGuard(vertx, openConnections, config.http().maxConnections(), config.http().headerTimeout());
-    Router router = RouterFactory.create(vertx, config, pool, revocations, metrics);
+    current = RouterFactory.build(vertx, config, pool, revocations, metrics);
     server = vertx.createHttpServer(options)
         .connectionHandler(guard::onConnection)
         .invalidRequestHandler(guard::onInvalidRequest)
         .requestHandler(request -> {
           if (guard.admit(request)) {
-            router.handle(request);
+            current.router().handle(request);
           }
         });
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));
+  }
+
+  /**
+   * Builds a router for {@code next} (same settings, new routes) on this verticle's event loop and
+   * serves every later request with it. The old router's upstream clients are shut down after
+   * {@code http.shutdown_timeout}, each then giving its in-flight exchanges that long again: a
+   * request that entered the old router (even one still queued for a pooled connection) finishes
+   * there, and no connection is leaked. Callable from any thread.
+   */
+  public Future<Void> useRoutes(GatewayConfig next) {
+    Promise<Void> swapped = Promise.promise();
+    context.runOnContext(v -> {
+      RouterFactory.PublicRouter replaced = current;
+      try {
+        current = RouterFactory.build(vertx, next, pool, revocations, metrics);
+      } catch (RuntimeException e) {
+        swapped.fail(e);
+        return;
+      }
+      long grace = Math.max(1, config.http().shutdownTimeout().toMillis());
+      vertx.setTimer(grace, id -> replaced.upstreamClients().forEach(client -> client.shutdown(grace, TimeUnit.MILLISECONDS)));
+      swapped.complete();
+    });
+    return swapped.future();
   }
 
   @Override

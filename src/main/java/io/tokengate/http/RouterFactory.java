@@ -16,8 +16,11 @@ import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;
 import io.tokengate.web.HomepageRoutes;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+
+import java.util.List;
 
 /**
  * Builds the public router: token API, gateway routes, homepage, and the one failure handler.
@@ -28,7 +31,15 @@ public final class RouterFactory {
   private RouterFactory() {
   }
 
+  /** A public router and the upstream clients its gateway routes own (to close once the router is replaced). */
+  public record PublicRouter(Router router, List<HttpClient> upstreamClients) {
+  }
+
   public static Router create(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
+    return build(vertx, config, pool, revocations, metrics).router();
+  }
+
+  public static PublicRouter build(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
     Router router = Router.router(vertx);
     router.route().handler(new AccessLogHandler(config.logging().json(), config.jwt().userIdClaim()));
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
@@ -41,7 +52,8 @@ public final class RouterFactory {
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis(), transport).mount(router);
     router.get(JwksHandler.PATH).handler(new JwksHandler(config.jwt().keys()));
-    new GatewayRoutes(vertx, config, codec.auth(), revocations).mount(router);
+    GatewayRoutes gatewayRoutes = new GatewayRoutes(vertx, config, codec.auth(), revocations);
+    gatewayRoutes.mount(router);
     new HomepageRoutes(vertx, config).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -51,6 +63,6 @@ public final class RouterFactory {
     for (int status : new int[] {400, 404, 405, 500}) {
       router.errorHandler(status, failures);
     }
-    return router;
+    return new PublicRouter(router, gatewayRoutes.clients());
   }
 }

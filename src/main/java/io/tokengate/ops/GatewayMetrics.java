@@ -41,10 +41,14 @@ public final class GatewayMetrics {
   /** Why refresh tokens were revoked: the blacklist endpoint, reuse of a rotated token (its family), a user logged out everywhere. */
   public enum Revocation { BLACKLIST, REUSE, USER }
 
+  /** Outcomes of a reload of the routes section (SIGHUP or a changed file). */
+  public enum RouteReload { APPLIED, REFUSED, UNCHANGED }
+
   private final PrometheusMeterRegistry registry;
   private final Map<Login, Counter> logins;
   private final Map<Refresh, Counter> refreshes;
   private final Map<Revocation, Counter> revocations;
+  private final Map<RouteReload, Counter> routeReloads;
 
   /** Registers the gateway's counters at zero; build the Vert.x instance on {@code registry} first (see {@link #newVertx}). */
   public GatewayMetrics(PrometheusMeterRegistry registry) {
@@ -52,6 +56,7 @@ public final class GatewayMetrics {
     this.logins = counters(Login.class, "tokengate.logins", "outcome", "Logins by outcome");
     this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
     this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
+    this.routeReloads = counters(RouteReload.class, "tokengate.route.reloads", "outcome", "Reloads of the routes section, by outcome");
   }
 
   /**
@@ -115,6 +120,10 @@ public final class GatewayMetrics {
     if (tokens > 0) {
       revocations.get(reason).increment(tokens);
     }
+  }
+
+  public void routeReload(RouteReload outcome) {
+    routeReloads.get(outcome).increment();
   }
 
   private <E extends Enum<E>> Map<E, Counter> counters(Class<E> type, String name, String tag, String description) {

@@ -8,22 +8,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.util.List;
 
 /**
  * Gives the routes whose upstream is {@code demo} a real address: in dev mode the
- * {@link DemoUpstreamVerticle}, started on a free loopback port; in prod mode none (each such route
- * is left out with one warning). Called once by the composition root before the HTTP verticles.
+ * {@link DemoUpstreamVerticle}, started on a free loopback port the first time a route needs it
+ * and reused afterwards (a route reload never starts a second one); in prod mode none (each such
+ * route is left out with one warning). Called by the composition root before the HTTP verticles,
+ * and by the route reloader; thread-safe.
  */
 public final class DemoUpstream {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoUpstream.class);
 
-  private DemoUpstream() {
+  private final Vertx vertx;
+  private Future<URI> address;
+
+  public DemoUpstream(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** {@code config} with its demo routes resolved (dev) or removed (prod), with a one-off demo upstream. */
+  public static Future<GatewayConfig> attach(Vertx vertx, GatewayConfig config) {
+    return new DemoUpstream(vertx).resolve(config);
   }
 
   /** {@code config} with its demo routes resolved (dev) or removed (prod). */
-  public static Future<GatewayConfig> attach(Vertx vertx, GatewayConfig config) {
+  public Future<GatewayConfig> resolve(GatewayConfig config) {
     if (config.routes().stream().noneMatch(RouteConfig::demo)) {
       return Future.succeededFuture(config);
     }
@@ -33,14 +43,20 @@ public final class DemoUpstream {
               route.name(), route.path()));
       return Future.succeededFuture(config.withRoutes(config.routes().stream().filter(route -> !route.demo()).toList()));
     }
-    DemoUpstreamVerticle demo = new DemoUpstreamVerticle();
-    return vertx.deployVerticle(demo).map(id -> {
-      URI address = URI.create("http://127.0.0.1:" + demo.port());
-      LOG.info("Dev mode: demo upstream on {}", address);
-      List<RouteConfig> routes = config.routes().stream()
-          .map(route -> route.demo() ? route.withUpstream(address) : route)
-          .toList();
-      return config.withRoutes(routes);
-    });
+    return address().map(uri -> config.withRoutes(config.routes().stream()
+        .map(route -> route.demo() ? route.withUpstream(uri) : route)
+        .toList()));
+  }
+
+  private synchronized Future<URI> address() {
+    if (address == null || address.failed()) {
+      DemoUpstreamVerticle demo = new DemoUpstreamVerticle();
+      address = vertx.deployVerticle(demo).map(id -> {
+        URI uri = URI.create("http://127.0.0.1:" + demo.port());
+        LOG.info("Dev mode: demo upstream on {}", uri);
+        return uri;
+      });
+    }
+    return address;
   }
 }

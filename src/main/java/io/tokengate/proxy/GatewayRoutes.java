@@ -16,6 +16,7 @@ import io.vertx.ext.web.proxy.handler.ProxyHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
  * Mounts the configured upstream routes on a router, longest path prefix first (so the longest
  * wins), each a chain {@code normal path -> authenticate -> claim rules -> identity headers -> proxy}.
  * No {@code BodyHandler}: bodies stream through. Each route gets its own keep-alive
- * {@link HttpClient}, built once per router (one router per event loop). Routes whose upstream is
- * still the unresolved {@code demo} are left out (the composition root warns about them).
+ * {@link HttpClient}, built once per router (one router per event loop); {@link #clients()} lists
+ * them so that a replaced router's connections can be closed. Routes whose upstream is still the
+ * unresolved {@code demo} are left out (the composition root warns about them).
  */
 public final class GatewayRoutes {
 
@@ -33,6 +35,7 @@ public final class GatewayRoutes {
   private final GatewayConfig config;
   private final JWTAuth auth;
   private final Revocations revocations;
+  private final List<HttpClient> clients = new ArrayList<>();
 
   public GatewayRoutes(Vertx vertx, GatewayConfig config, JWTAuth auth, Revocations revocations) {
     this.vertx = vertx;
@@ -63,6 +66,11 @@ public final class GatewayRoutes {
         .handler(ProxyHandler.create(proxy(route)));
   }
 
+  /** The upstream clients {@link #mount} built, one per route. */
+  public List<HttpClient> clients() {
+    return List.copyOf(clients);
+  }
+
   /** Every path starting with {@code prefix}, but never one below the token API (the gateway's own, even under /api/). */
   static String prefixPattern(String prefix) {
     return "(?!" + Pattern.quote(RouteConfig.TOKEN_API_PREFIX) + ")" + Pattern.quote(prefix) + ".*";
@@ -81,10 +89,12 @@ public final class GatewayRoutes {
   }
 
   private HttpClient client(RouteConfig route) {
-    return vertx.httpClientBuilder()
+    HttpClient client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false))
         .with(new PoolOptions().setHttp1MaxSize(route.maxConnections()))
         .build();
+    clients.add(client);
+    return client;
   }
 
   /**

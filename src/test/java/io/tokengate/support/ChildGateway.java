@@ -73,6 +73,11 @@ public final class ChildGateway implements AutoCloseable {
     return port;
   }
 
+  /** The process id, e.g. to send it a signal. */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
