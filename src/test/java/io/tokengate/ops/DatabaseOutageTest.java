@@ -56,7 +56,9 @@ class DatabaseOutageTest {
       DatabaseUrl relayed = new DatabaseUrl("127.0.0.1", relay.port(), real.database(), real.user(), real.password());
       return new JsonObject().put("database", new JsonObject()
           .put("url", relayed.toUrlWithPassword())
-          .put("connect_timeout", "PT1S"));
+          .put("connect_timeout", "PT1S"))
+          .put("routes", new io.vertx.core.json.JsonArray().add(new JsonObject()
+              .put("name", "hello").put("path", "/api/hello/").put("upstream", "demo")));
     });
     http = new HttpTestClient(gateway.port());
     management = new HttpTestClient(gateway.gateway().managementPort());
@@ -94,6 +96,8 @@ class DatabaseOutageTest {
     assertThat(quickly("verify an access token", () -> http.postJson("/api/token/verify/",
         new JsonObject().put("token", pair.getString("access")))).statusCode())
         .as("an access token verifies from memory, like a protected route").isEqualTo(200);
+    assertThat(quickly("a protected route", () -> http.get("/api/hello/", pair.getString("access"))).statusCode())
+        .as("protected routes keep working: stateless verification and the in-memory revocations").isEqualTo(200);
     assertUnavailable(quickly("blacklist", () -> http.postJson("/api/token/blacklist/",
         new JsonObject().put("refresh", pair.getString("refresh")))));
     HttpResponse<Buffer> ready = quickly("readiness", () -> management.get("/health/ready", null));
