@@ -43,7 +43,11 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * {@code gatling.durationSeconds} (60), {@code gatling.thinkMillis} (200), {@code gatling.calls}
  * (5 rounds over the paths per login), {@code gatling.refreshMarginSeconds} (30),
  * {@code gatling.p95Millis} (500: the 95th percentile every request must stay below).
- * The run fails if any request failed or the p95 bound is exceeded.
+ * The run fails if any request failed or the p95 bound is exceeded. A user whose login or refresh
+ * fails stops there (its later calls could only fail too).
+ *
+ * <p>The {@code load} profile in the pom holds the defaults and hands these properties to the
+ * forked Gatling JVM; the fallbacks here only matter when the class runs some other way.
  */
 public class UserJourneySimulation extends Simulation {
 
@@ -83,12 +87,14 @@ public class UserJourneySimulation extends Simulation {
       .body(StringBody(session -> "{\"username\":" + json(session.getString("username"))
           + ",\"password\":" + json(session.getString("password")) + "}"))
       .check(status().is(200), jsonPath("$.access").saveAs("access"), jsonPath("$.refresh").saveAs("refresh")))
+      .exitHereIfFailed()
       .exec(UserJourneySimulation::rememberExpiry);
 
   /** Rotation: the answer carries a new refresh token (the old one is now blacklisted); keep it. */
   private final ChainBuilder refresh = exec(http("refresh").post("/api/token/refresh/")
       .body(StringBody(session -> "{\"refresh\":" + json(session.getString("refresh")) + "}"))
       .check(status().is(200), jsonPath("$.access").saveAs("access"), jsonPath("$.refresh").optional().saveAs("refresh")))
+      .exitHereIfFailed()
       .exec(UserJourneySimulation::rememberExpiry);
 
   private final ChainBuilder logout = exec(http("logout").post("/api/token/blacklist/")

@@ -60,7 +60,7 @@ public class TokenVerifyBenchmark {
     }
   }
 
-  static JsonObject accessPayload() {
+  public static JsonObject accessPayload() {
     long now = System.currentTimeMillis() / 1000;
     return TokenClaims.fresh(TokenClaims.ACCESS, now, 3600).put("user_id", "42");
   }
