@@ -41,6 +41,7 @@ public final class TokenCodec {
   /** Headers that would let the token choose or carry its own key: never honoured, so refused. */
   private static final Set<String> FORBIDDEN_HEADERS = Set.of("jku", "x5u", "x5c", "jwk", "x5t", "x5t#S256", "crit");
   private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+  private static final int VERIFIED_CACHE_SIZE = 4096;
 
   private final JwtConfig config;
   private final KeyRing keys;
@@ -48,6 +49,8 @@ public final class TokenCodec {
   private final Map<String, JWTAuth> verifiers = new HashMap<>();
   private final JWTAuth auth;
   private final JWTOptions signOptions;
+  /** Verified tokens of this event loop (see {@link VerifiedTokens}); revocation is still checked per request. */
+  private final VerifiedTokens verified;
 
   public TokenCodec(Vertx vertx, JwtConfig config) {
     this.config = config;
@@ -59,6 +62,7 @@ public final class TokenCodec {
       verifiers.put(key.kid(), JWTAuth.create(vertx, new JWTAuthOptions().setJWTOptions(verifyOptions(config))
           .addPubSecKey(key.verifyOptions())));
     }
+    this.verified = new VerifiedTokens(VERIFIED_CACHE_SIZE, config.leewaySeconds());
     this.auth = new CheckedAuth();
     // Simple JWT's header, then our kid (Vert.x appends it): {"alg":"HS256","typ":"JWT","kid":"..."}
     this.signOptions = new JWTOptions().setAlgorithm(signing.algorithm()).setNoTimestamp(true)
@@ -201,14 +205,37 @@ public final class TokenCodec {
       if (!(credentials instanceof TokenCredentials tokenCredentials)) {
         return invalid();
       }
-      Object checked = check(tokenCredentials.getToken());
+      String token = tokenCredentials.getToken();
+      VerifiedTokens.Entry hit = verified.get(token, System.currentTimeMillis() / 1000);
+      if (hit != null) {
+        return Future.succeededFuture(userOf(token, hit.claims()));
+      }
+      Object checked = check(token);
       if (checked instanceof String problem) {
         LOG.debug("Token refused before its signature was checked: {}", problem);
         return invalid();
       }
       return verifiers.get(((JwtKey) checked).kid()).authenticate(tokenCredentials)
           .recover(e -> invalid())
-          .compose(user -> claimsOf(user).getValue("exp") instanceof Number ? Future.succeededFuture(user) : invalid());
+          .compose(user -> {
+            JsonObject claims = claimsOf(user);
+            if (!(claims.getValue("exp") instanceof Number)) {
+              return invalid();
+            }
+            verified.put(token, claims.copy());
+            return Future.succeededFuture(user);
+          });
+    }
+
+    /** A fresh user for a cached token, shaped as vertx-auth-jwt shapes one (claims under {@code accessToken}). */
+    private User userOf(String token, JsonObject claims) {
+      JsonObject attributes = new JsonObject().put("accessToken", claims.copy()).put("rootClaim", "accessToken");
+      for (String time : new String[] {"exp", "iat", "nbf"}) {
+        if (claims.getValue(time) instanceof Number value) {
+          attributes.put(time, value);
+        }
+      }
+      return User.create(new JsonObject().put("access_token", token), attributes);
     }
 
     @Override

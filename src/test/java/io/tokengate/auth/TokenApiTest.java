@@ -367,6 +367,21 @@ class TokenApiTest {
     }
 
     @Test
+    @DisplayName("a token verified once (and cached) is refused as soon as it expires")
+    void cachedTokenExpires() {
+      int id = users.create("shortlived", "pw-short", true);
+      String token = Jwts.hs256(Jwts.claims("access", id, 2), SIGNING_KEY);
+      assertThat(post(VERIFY, new JsonObject().put("token", token)).statusCode()).isEqualTo(200);
+      assertThat(post(VERIFY, new JsonObject().put("token", token)).statusCode()).isEqualTo(200);
+      long deadline = System.nanoTime() + 6_000_000_000L;
+      int status = 200;
+      while (status == 200 && System.nanoTime() < deadline) {
+        status = post(VERIFY, new JsonObject().put("token", token)).statusCode();
+      }
+      assertThat(status).as("refused after exp").isEqualTo(401);
+    }
+
+    @Test
     @DisplayName("a bad token is 401, a blacklisted one DRF's 400 quirk")
     void invalidAndBlacklisted() {
       assertError(post(VERIFY, new JsonObject().put("token", "abc.def.ghi")), 401, detail("Token is invalid or expired", "token_not_valid"));
