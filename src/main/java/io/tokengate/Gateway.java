@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
     Database database = Database.open(requested);
     GatewayConfig config = database.config();
     PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
-    Vertx vertx = GatewayMetrics.newVertx(registry, new VertxOptions());
+    Vertx vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), config.management().requestMetrics());
     GatewayMetrics metrics = new GatewayMetrics(registry);
     try {
       Pool pool = Pools.create(vertx, config.database());

@@ -84,7 +84,7 @@ public final class GatewayMetrics {
    * registries in a static map by name. Vert.x adds meter filters to the registry, so call this
    * before registering any meter.
    */
-  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options) {
+  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options, boolean requestMetrics) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName("tokengate-" + UUID.randomUUID())
@@ -97,6 +97,10 @@ public final class GatewayMetrics {
     for (MetricsDomain server : List.of(MetricsDomain.HTTP_SERVER, MetricsDomain.NET_SERVER)) {
       metrics.addLabelMatch(new Match().setDomain(server).setLabel(Label.REMOTE.toString())
           .setType(MatchType.REGEX).setValue(".*").setAlias("clients"));
+    }
+    if (!requestMetrics) {
+      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+          .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
     }
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))

@@ -45,7 +45,7 @@ class OperationsConfigTest {
   @DisplayName("the shipped defaults: management on 127.0.0.1:9090, 30 s to drain, hourly purge of 1000-row batches, text logs in dev")
   void defaults() {
     GatewayConfig config = load(Map.of(), new JsonObject());
-    assertThat(config.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
+    assertThat(config.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090, true));
     assertThat(config.http().shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.housekeeping()).isEqualTo(new HousekeepingConfig(Duration.ofHours(1), 1000));
     assertThat(config.logging().format()).isEqualTo(LoggingConfig.Format.TEXT);
@@ -68,7 +68,7 @@ class OperationsConfigTest {
         "TOKENGATE_HOUSEKEEPING_INTERVAL", "PT10M",
         "TOKENGATE_HOUSEKEEPING_BATCH_SIZE", "50",
         "TOKENGATE_LOGGING_FORMAT", "json"), new JsonObject());
-    assertThat(config.management()).isEqualTo(new ManagementConfig("0.0.0.0", 9191));
+    assertThat(config.management()).isEqualTo(new ManagementConfig("0.0.0.0", 9191, true));
     assertThat(config.http().shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.housekeeping()).isEqualTo(new HousekeepingConfig(Duration.ofMinutes(10), 50));
     assertThat(config.logging().json()).isTrue();

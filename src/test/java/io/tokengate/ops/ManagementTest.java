@@ -78,6 +78,20 @@ class ManagementTest {
   }
 
   @Test
+  @DisplayName("management.request_metrics: false drops the per-request HTTP metrics and keeps the gateway's own")
+  void requestMetricsOff() {
+    try (TestGateway lean = TestGateway.start(new JsonObject().put("management", new JsonObject().put("request_metrics", false)));
+         HttpTestClient leanHttp = new HttpTestClient(lean.port());
+         HttpTestClient leanManagement = new HttpTestClient(lean.gateway().managementPort())) {
+      leanHttp.login("demo", "demo-password");
+      Scrape metrics = new Scrape(leanManagement.get("/metrics", null).bodyAsString());
+      assertThat(metrics.value("tokengate_logins_total", "outcome", "success")).isEqualTo(1.0);
+      assertThat(metrics.text()).doesNotContain("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    }
+    assertThat(scrape().text()).as("on by default").contains("vertx_http_server_requests_total");
+  }
+
+  @Test
   @DisplayName("logins are counted by outcome, and every outcome is exported before it happens")
   void loginCounters() {
     Scrape before = scrape();
