@@ -41,7 +41,9 @@ public final class RouterFactory {
 
   public static PublicRouter build(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
     Router router = Router.router(vertx);
-    router.route().handler(new AccessLogHandler(config.logging().json(), config.jwt().userIdClaim()));
+    if (config.logging().accessLog()) {
+      router.route().handler(new AccessLogHandler(config.logging().json(), config.jwt().userIdClaim()));
+    }
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations, metrics);

@@ -78,12 +78,16 @@ class ManagementTest {
   }
 
   @Test
-  @DisplayName("management.request_metrics: false drops the per-request HTTP metrics and keeps the gateway's own")
+  @DisplayName("request_metrics and access_log off: no per-request HTTP metrics, no access lines; the gateway's own metrics stay")
   void requestMetricsOff() {
-    try (TestGateway lean = TestGateway.start(new JsonObject().put("management", new JsonObject().put("request_metrics", false)));
+    try (TestGateway lean = TestGateway.start(new JsonObject()
+             .put("management", new JsonObject().put("request_metrics", false))
+             .put("logging", new JsonObject().put("access_log", false)));
          HttpTestClient leanHttp = new HttpTestClient(lean.port());
          HttpTestClient leanManagement = new HttpTestClient(lean.gateway().managementPort())) {
+      int linesBefore = accessLog.list.size();
       leanHttp.login("demo", "demo-password");
+      assertThat(accessLog.list).as("no access-log line from the lean gateway").hasSize(linesBefore);
       Scrape metrics = new Scrape(leanManagement.get("/metrics", null).bodyAsString());
       assertThat(metrics.value("tokengate_logins_total", "outcome", "success")).isEqualTo(1.0);
       assertThat(metrics.text()).doesNotContain("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
