@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +48,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     String offered = ctx.request().getHeader(REQUEST_ID_HEADER);
-    String id = offered != null && PLAIN_ID.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    String id = offered != null && PLAIN_ID.matcher(offered).matches() ? offered : newRequestId();
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
     ctx.addEndHandler(ended -> {
@@ -56,6 +57,18 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
       }
     });
     ctx.next();
+  }
+
+  /**
+   * A random version-4 UUID string. A request id is a correlation handle, not a secret: drawn from
+   * {@link ThreadLocalRandom}, not {@code UUID.randomUUID()}, whose {@code SecureRandom} takes a
+   * process-wide lock (and reads {@code /dev/urandom}) on every request.
+   */
+  public static String newRequestId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;                       // version 4
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+    return new UUID(high, low).toString();
   }
 
   private JsonObject entry(RoutingContext ctx, String id, long started, boolean completed) {

@@ -3,6 +3,7 @@ package io.tokengate.proxy;
 import io.tokengate.auth.TokenCodec;
 import io.tokengate.web.RefreshCookies;
 import io.tokengate.config.RouteConfig;
+import io.tokengate.ops.AccessLogHandler;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * {@code X-Auth-*} header and every header a route maps a claim to is removed first; then, for an
  * authenticated request, {@value #USER_ID} carries the user id claim and each mapped claim its
  * header. {@code Authorization} is removed unless the route forwards it. {@value #REQUEST_ID} is
- * passed through when sane, else a new UUID. Mutates the server request's headers, which the proxy
- * copies; runs on the event loop, after authentication and before {@code ProxyHandler}.
+ * passed through when sane, else the id the access log gave the request (the one the client's
+ * response carries; a new UUID without one). Mutates the server request's headers, which the proxy copies; runs on the event loop, after authentication and before {@code ProxyHandler}.
  */
 final class IdentityHeaders implements Handler<RoutingContext> {
 
@@ -65,7 +65,9 @@ final class IdentityHeaders implements Handler<RoutingContext> {
     }
     String requestId = headers.get(REQUEST_ID);
     if (requestId == null || !SANE_REQUEST_ID.matcher(requestId).matches()) {
-      headers.set(REQUEST_ID, UUID.randomUUID().toString());
+      // the id the access log and the client's response carry, so the three can be correlated
+      String assigned = ctx.get(AccessLogHandler.REQUEST_ID);
+      headers.set(REQUEST_ID, assigned != null ? assigned : AccessLogHandler.newRequestId());
     }
     ctx.next();
   }

@@ -191,7 +191,9 @@ class ProxyAuthTest {
     assertThat(seen.header("X-Auth-User-Id")).isEqualTo("42");
     assertThat(seen.header("X-User-Email")).isEqualTo("ada@example.invalid");
     assertThat(seen.headers().fieldNames()).doesNotContain("x-auth-is-admin", "authorization");
-    assertThat(seen.header("X-Request-Id")).matches("[0-9a-f-]{36}");
+    assertThat(seen.header("X-Request-Id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+        .as("the upstream gets the request id the client's response (and the access log) carries")
+        .isEqualTo(response.getHeader("X-Request-Id"));
   }
 
   @Test
