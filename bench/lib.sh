@@ -159,12 +159,13 @@ wait_tokengate() {
   wait_http "http://127.0.0.1:$TG_PORT/api/bench/" 401 "${1:-60}" || { tail -20 "$WORK/tokengate.log" >&2; return 1; }
 }
 
-# A second tokengate (another jar and/or other JVM flags) for before/after comparisons in the same run:
-# start_tokengate_b JAR PORT "JVM OPTS"; sets TGB_PID.
+# A second tokengate (another jar, other JVM flags and/or other settings through TOKENGATE_*
+# variables in TG_B_ENV, e.g. TG_B_ENV="TOKENGATE_MANAGEMENT_REQUEST_METRICS=false") for
+# before/after comparisons in the same run: start_tokengate_b JAR PORT "JVM OPTS"; sets TGB_PID.
 start_tokengate_b() {
   write_tg_config "$2" "$WORK/tokengate-b.yaml"
   # shellcheck disable=SC2086
-  java $3 -Dlogback.configurationFile="$WORK/logback.xml" -jar "$1" serve --config "$WORK/tokengate-b.yaml" \
+  env ${TG_B_ENV:-} java $3 -Dlogback.configurationFile="$WORK/logback.xml" -jar "$1" serve --config "$WORK/tokengate-b.yaml" \
     > "$WORK/tokengate-b.log" 2>&1 &
   TGB_PID=$!
   PIDS+=("$TGB_PID")

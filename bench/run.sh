@@ -16,7 +16,7 @@
 #   tokengate-noauth  the same tokengate on a route with auth: none (/api/open/), only when named
 #              in TARGETS: the cost of the JWT check is tokengate minus tokengate-noauth
 #   tokengate-b  optional second tokengate for a before/after comparison: TG_B_JAR=path/to.jar
-#              (and/or TG_B_JVM_OPTS="...") on TG_B_PORT (18085)
+#              (and/or TG_B_JVM_OPTS="...", TG_B_ENV="TOKENGATE_...=...") on TG_B_PORT (18085)
 # then creates a user, logs in through tokengate's /api/token/ for one access token (3 h lifetime)
 # that every target checks, warms each target up (tokengate WARMUP_JVM seconds, peers WARMUP_PEER),
 # and runs wrk -t1 against each target in interleaved rounds:
@@ -57,7 +57,7 @@ TOKEN=$(login_token bench bench-password-1)
 [[ -n $TOKEN ]] || { log "login failed"; tail -20 "$WORK/tokengate.log" >&2; exit 1; }
 export TOKEN
 
-if [[ -n ${TG_B_JAR:-} || -n ${TG_B_JVM_OPTS:-} ]]; then
+if [[ -n ${TG_B_JAR:-} || -n ${TG_B_JVM_OPTS:-} || -n ${TG_B_ENV:-} ]]; then
   start_tokengate_b "${TG_B_JAR:-$JAR}" "$TG_B_PORT" "${TG_B_JVM_OPTS:-$TG_JVM_OPTS}"
   URL[tokengate-b]=http://127.0.0.1:$TG_B_PORT/api/bench/
   PID[tokengate-b]=$TGB_PID
