@@ -43,6 +43,11 @@ public final class UserRepository {
 
   /** As {@link #findByClaim(Object)}, on the caller's connection (inside its transaction). */
   public Future<User> findByClaim(SqlClient client, Object claimValue) {
+    if (claimValue instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
+      // an integer id (Django's default): compared as bigint, so the primary key index is used
+      return one(client, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + " = $1::bigint",
+          Tuple.of(number.longValue()));
+    }
     return one(client, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + "::text = $1",
         Tuple.of(String.valueOf(claimValue)));
   }
