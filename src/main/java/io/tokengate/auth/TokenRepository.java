@@ -46,21 +46,31 @@ public final class TokenRepository {
    * locks its row until the transaction ends, so concurrent refreshes of one token serialize.
    */
   public Future<Outstanding> lock(SqlConnection conn, String jti, Object userId, long iat, long exp) {
-    // Lock first, then read the state in a second statement: under READ COMMITTED only a new
-    // statement sees what a transaction that held the lock before us committed. A token minted
-    // elsewhere (Simple JWT) has no row yet: record it, then lock.
-    return lockRow(conn, jti)
-        .compose(found -> found ? Future.succeededFuture(true)
-            : record(conn, jti, userId, jti, iat, exp).compose(v -> lockRow(conn, jti)))
-        .compose(locked -> conn.preparedQuery("SELECT o.id, o.family, o.rotated_at IS NOT NULL AS rotated,"
-                + " EXISTS (SELECT 1 FROM tokengate_blacklisted_token b WHERE b.token_id = o.id) AS blacklisted"
-                + " FROM tokengate_outstanding_token o WHERE o.jti = $1")
-            .execute(Tuple.of(jti)))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          return new Outstanding(row.getLong("id"), row.getString("family"), row.getBoolean("blacklisted"),
-              row.getBoolean("rotated"));
-        });
+    // Lock, then read the state in a second statement: under READ COMMITTED only a new statement
+    // sees what a transaction that held the lock before us committed. Both are sent at once
+    // (pipelined): PostgreSQL runs the second after the first has its lock. A token minted
+    // elsewhere (Simple JWT) has no row yet: record it, then lock and read again.
+    Future<Boolean> locked = lockRow(conn, jti);
+    Future<RowSet<Row>> state = readState(conn, jti);
+    return Future.all(locked, state).compose(both -> locked.result()
+        ? Future.succeededFuture(outstanding(state.result()))
+        : record(conn, jti, userId, jti, iat, exp)
+            .compose(v -> lockRow(conn, jti))
+            .compose(v -> readState(conn, jti))
+            .map(TokenRepository::outstanding));
+  }
+
+  private static Future<RowSet<Row>> readState(SqlConnection conn, String jti) {
+    return conn.preparedQuery("SELECT o.id, o.family, o.rotated_at IS NOT NULL AS rotated,"
+            + " EXISTS (SELECT 1 FROM tokengate_blacklisted_token b WHERE b.token_id = o.id) AS blacklisted"
+            + " FROM tokengate_outstanding_token o WHERE o.jti = $1")
+        .execute(Tuple.of(jti));
+  }
+
+  private static Outstanding outstanding(RowSet<Row> rows) {
+    Row row = rows.iterator().next();
+    return new Outstanding(row.getLong("id"), row.getString("family"), row.getBoolean("blacklisted"),
+        row.getBoolean("rotated"));
   }
 
   private static Future<Boolean> lockRow(SqlConnection conn, String jti) {

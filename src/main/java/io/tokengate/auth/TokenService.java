@@ -73,17 +73,23 @@ public final class TokenService {
         .compose(claims -> tokens.pool().withTransaction(conn -> {
           String jti = claims.getString("jti");
           Object userId = claims.getValue(config.userIdClaim());
-          return tokens.lock(conn, jti, userId, claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
-              .compose(row -> {
-                if (row.blacklisted()) {
-                  return row.rotated()
-                      ? tokens.blacklistFamily(conn, row.family())
-                          .compose(n -> revokeSession(conn, row.family(), "reuse").map(access -> new Refreshed(null, Refresh.REUSE, n)))
-                      : Future.succeededFuture(new Refreshed(null, Refresh.BLACKLISTED, 0));
-                }
-                return activeUser(conn, userId).compose(user -> rotate(conn, claims, row))
-                    .map(body -> new Refreshed(body, Refresh.SUCCESS, 0));
-              });
+          // the user is read in the same pipelined batch as the lock; a blacklisted token still wins
+          Future<TokenRepository.Outstanding> locked = tokens.lock(conn, jti, userId, claims.getLong("iat", nowSeconds()),
+              claims.getLong("exp"));
+          Future<User> user = userId == null ? Future.succeededFuture() : users.findByClaim(conn, userId);
+          return Future.all(locked, user).compose(both -> {
+            TokenRepository.Outstanding row = locked.result();
+            if (row.blacklisted()) {
+              return row.rotated()
+                  ? tokens.blacklistFamily(conn, row.family())
+                      .compose(n -> revokeSession(conn, row.family(), "reuse").map(access -> new Refreshed(null, Refresh.REUSE, n)))
+                  : Future.succeededFuture(new Refreshed(null, Refresh.BLACKLISTED, 0));
+            }
+            if (user.result() == null || !user.result().isActive()) {
+              return Future.failedFuture(noActiveAccount());
+            }
+            return rotate(conn, claims, row).map(body -> new Refreshed(body, Refresh.SUCCESS, 0));
+          });
         }))
         .andThen(this::count)
         .compose(result -> result.body() == null
@@ -177,16 +183,6 @@ public final class TokenService {
 
   private Future<Integer> revokeSession(SqlClient client, String family, String reason) {
     return config.revokeAccess() ? revocationStore.revokeSession(client, family, reason) : Future.succeededFuture(0);
-  }
-
-  /** On the transaction's own connection: a second one could deadlock a full pool under row locks. */
-  private Future<User> activeUser(SqlConnection conn, Object userId) {
-    if (userId == null) {
-      return Future.failedFuture(noActiveAccount());
-    }
-    return users.findByClaim(conn, userId).compose(user -> user != null && user.isActive()
-        ? Future.succeededFuture(user)
-        : Future.failedFuture(noActiveAccount()));
   }
 
   private static ApiException noActiveAccount() {
