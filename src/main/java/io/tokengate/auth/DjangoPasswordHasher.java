@@ -24,7 +24,9 @@ public final class DjangoPasswordHasher {
 
   public DjangoPasswordHasher(int iterations) {
     this.iterations = iterations;
-    this.decoy = encode("tokengate-decoy-password");
+    // Only its iteration count matters: checking any password against it costs a real hash and
+    // fails. Built, not computed, so constructing a hasher costs nothing at start-up.
+    this.decoy = ALGORITHM + "$" + iterations + "$tokengatedecoysalt0000$" + Base64.getEncoder().encodeToString(new byte[32]);
   }
 
   /** A new hash of {@code password} with the configured iteration count and a random salt. */
@@ -75,6 +77,11 @@ public final class DjangoPasswordHasher {
     }
     byte[] actual = derive(password, parts[2], rounds);
     return MessageDigest.isEqual(expected, actual);
+  }
+
+  /** One throw-away hash, so the JIT has compiled PBKDF2 before the first real login (blocking: a worker thread). */
+  public void warmUp() {
+    verify("tokengate-warm-up", decoy);
   }
 
   /** Whether a matching hash should be re-encoded with the current settings (Django's {@code must_update}). */
