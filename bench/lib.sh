@@ -24,7 +24,7 @@ TG_INSTANCES=${TG_INSTANCES:-$CORES}
 SIGNING_KEY=${SIGNING_KEY:-bench-only-hs256-secret-0123456789abcdefghijklmnop}
 # JVM flags (see bench/README.md, "JVM flags"): fixed, pre-touched heap small enough for the
 # 256 MB RSS goal; ParallelGC (GC was <1% of time in the profile, a throughput collector is enough).
-TG_JVM_OPTS=${TG_JVM_OPTS:--XX:+UseParallelGC -Xms128m -Xmx128m -XX:+AlwaysPreTouch -XX:ReservedCodeCacheSize=64m -Xss512k}
+TG_JVM_OPTS=${TG_JVM_OPTS:--XX:+UseParallelGC -Xms96m -Xmx96m -XX:+AlwaysPreTouch -XX:ReservedCodeCacheSize=64m -Xss512k}
 # The access log (one JSON line per request on stdout) is switched off by default, as it is for
 # the peers; TG_ACCESS_LOG=on keeps tokengate's default.
 TG_ACCESS_LOG=${TG_ACCESS_LOG:-off}
