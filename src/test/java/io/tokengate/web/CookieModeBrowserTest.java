@@ -1,6 +1,5 @@
 package io.tokengate.web;
 
-import io.tokengate.support.HeadlessChrome;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Jwts;
 import io.tokengate.support.TestGateway;
@@ -8,23 +7,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,17 +26,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Chromium stores {@code Secure} ({@code __Host-}) cookies for {@code http://127.0.0.1}, a
  * potentially trustworthy origin.
  */
-class CookieModeBrowserTest {
+class CookieModeBrowserTest extends BrowserTest {
+
+  @Override
+  protected int gatewayPort() {
+    return gateway.port();
+  }
 
   private static final String REFRESH_COOKIE = "__Host-tokengate_refresh";
   private static final String CSRF_COOKIE = "__Host-tokengate_csrf";
 
   private static TestGateway gateway;
   private static HttpTestClient http;
-
-  private HeadlessChrome chrome;
-  private ChromeDriver driver;
-  private WebDriverWait wait;
 
   @BeforeAll
   static void startServers() {
@@ -62,20 +54,6 @@ class CookieModeBrowserTest {
     }
     if (gateway != null) {
       gateway.close();
-    }
-  }
-
-  @BeforeEach
-  void openBrowser() {
-    chrome = HeadlessChrome.start(1280, 900);
-    driver = chrome.driver();
-    wait = new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(100));
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (chrome != null) {
-      chrome.close();
     }
   }
 
@@ -183,33 +161,7 @@ class CookieModeBrowserTest {
     assertThat(verify.statusCode()).as("still valid: %s", verify.bodyAsString()).isEqualTo(200);
   }
 
-  private String url(String path) {
-    return "http://127.0.0.1:" + gateway.port() + path;
-  }
-
-  private Object js(String script, Object... args) {
-    return ((JavascriptExecutor) driver).executeScript(script, args);
-  }
-
   private Cookie cookie(String name) {
     return driver.manage().getCookieNamed(name);
-  }
-
-  private void type(String id, String value) {
-    WebElement input = driver.findElement(By.id(id));
-    input.clear();
-    input.sendKeys(value);
-  }
-
-  private String text(String id) {
-    String value = driver.findElement(By.id(id)).getDomProperty("textContent");
-    return value == null ? "" : value.strip();
-  }
-
-  private List<String> noCspViolations() {
-    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .map(LogEntry::getMessage)
-        .filter(message -> message.contains("Content Security Policy") || message.contains("Refused to"))
-        .toList();
   }
 }

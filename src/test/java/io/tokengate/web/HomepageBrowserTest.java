@@ -1,6 +1,5 @@
 package io.tokengate.web;
 
-import io.tokengate.support.HeadlessChrome;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -10,9 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -20,11 +17,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +26,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a test upstream, with 4-second access tokens so that the automatic refresh happens during
  * the test.
  */
-class HomepageBrowserTest {
+class HomepageBrowserTest extends BrowserTest {
+
+  @Override
+  protected int gatewayPort() {
+    return gateway.port();
+  }
 
   private static final String DEMO_PATH = "/api/echo/";
   private static final String UPSTREAM_MARKER = "hello from the test upstream";
@@ -59,10 +56,6 @@ class HomepageBrowserTest {
   private static final AtomicInteger upstreamCalls = new AtomicInteger();
   private static TestGateway gateway;
   private static HttpTestClient http;
-
-  private HeadlessChrome chrome;
-  private ChromeDriver driver;
-  private WebDriverWait wait;
 
   @BeforeAll
   static void startServers() {
@@ -92,20 +85,6 @@ class HomepageBrowserTest {
     }
     if (upstreamVertx != null) {
       upstreamVertx.close().await();
-    }
-  }
-
-  @BeforeEach
-  void openBrowser() {
-    chrome = HeadlessChrome.start(1280, 900);
-    driver = chrome.driver();
-    wait = new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(100));
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (chrome != null) {
-      chrome.close();
     }
   }
 
@@ -230,30 +209,8 @@ class HomepageBrowserTest {
     assertThat(driver.findElement(By.id("session")).isDisplayed()).isFalse();
   }
 
-  private String url(String path) {
-    return "http://127.0.0.1:" + gateway.port() + path;
-  }
-
-  private void type(String id, String value) {
-    WebElement input = driver.findElement(By.id(id));
-    input.clear();
-    input.sendKeys(value);
-  }
-
-  private String text(String id) {
-    String value = driver.findElement(By.id(id)).getDomProperty("textContent");
-    return value == null ? "" : value.strip();
-  }
-
   private String raw(String kind) {
     return text(kind + "-token-raw");
-  }
-
-  private List<String> noCspViolations() {
-    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .map(LogEntry::getMessage)
-        .filter(message -> message.contains("Content Security Policy") || message.contains("Refused to"))
-        .toList();
   }
 
   private void saveScreenshot() throws IOException {
