@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -30,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * One GET on a protected route through a real vertx-web {@link Router}, without network, up to the
  * point where the gateway would call the upstream. The router holds the same chain as
  * {@link GatewayRoutes#mount} builds for a route with {@code auth: required}: the prefix pattern,
- * the normal-path check (re-stated here: it is private there), {@link AccessTokenHandler}
+ * then the chain {@link GatewayRoutes#guard} builds (the gateway's own code): the normal-path
+ * check, {@link AccessTokenHandler}
  * (header parse, vertx-web's {@code JWTAuthHandler} over {@code TokenCodec.auth()}, exp/jti/
  * token_type/user id checks, the {@link Revocations} lookup) with its failure mapping,
  * {@link ClaimRules} when configured and {@link IdentityHeaders}; then, instead of
@@ -81,26 +81,12 @@ public class ProtectedRoutePipelineBenchmark {
 
   private static Router router(Vertx vertx, GatewayConfig config, RouteConfig route, TokenCodec codec, Revocations revocations) {
     Router router = Router.router(vertx);
-    Route chain = router.route().pathRegex(GatewayRoutes.prefixPattern(route.path()))
-        .handler(ProtectedRoutePipelineBenchmark::requireNormalPath);
-    AccessTokenHandler tokens = new AccessTokenHandler(codec.auth(), config.jwt().authHeaderTypes(),
-        config.jwt().userIdClaim(), true, revocations);
-    chain.handler(tokens).handler(tokens::accept).failureHandler(tokens::failed);
-    ClaimRules.of(route).ifPresent(chain::handler);
-    chain.handler(new IdentityHeaders(route, config.jwt().userIdClaim()))
+    Route chain = router.route().pathRegex(GatewayRoutes.prefixPattern(route.path()));
+    GatewayRoutes.guard(chain, route, config, codec.auth(), revocations)
         .handler(ctx -> ctx.response().setStatusCode(204).end());
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(new FailureHandler());
     return router;
-  }
-
-  private static void requireNormalPath(RoutingContext ctx) {
-    String uri = ctx.request().uri();
-    if (uri == null || !uri.startsWith("/") || !ctx.request().path().equals(ctx.normalizedPath())) {
-      ctx.fail(400);
-      return;
-    }
-    ctx.next();
   }
 
   private void expect(String authorization, int status) {

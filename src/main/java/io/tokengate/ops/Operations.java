@@ -23,6 +23,7 @@ public final class Operations {
     this.managementPort = managementPort;
   }
 
+  /** Blocking: start-up only, from the composition root on the main (or a test) thread, never an event loop. */
   public static Operations deploy(Vertx vertx, GatewayConfig config, Pool pool, GatewayMetrics metrics) {
     ReadinessChecks readiness = new ReadinessChecks(pool);
     readiness.migrated().await();
