@@ -75,9 +75,19 @@ class LoginThrottleTest {
         .put("detail", "Request was throttled. Expected available in " + retryAfter + " seconds.")
         .put("code", "throttled"));
 
-    started = System.nanoTime();
-    assertThat(login(b, "grace", "wrong", "10.0.1.1").statusCode()).isEqualTo(401);
-    long hashedMs = (System.nanoTime() - started) / 1_000_000;
+    // timings on a shared machine are noisy: compare the fastest of several attempts on each side
+    // (a throttled attempt records nothing, so repeating it changes no state)
+    for (int i = 0; i < 4; i++) {
+      started = System.nanoTime();
+      assertThat(login(b, "frank", "frank-pw", "10.0.0.99").statusCode()).isEqualTo(429);
+      throttledMs = Math.min(throttledMs, (System.nanoTime() - started) / 1_000_000);
+    }
+    long hashedMs = Long.MAX_VALUE;
+    for (int i = 0; i < 2; i++) {
+      started = System.nanoTime();
+      assertThat(login(b, "grace", "wrong", "10.0.1." + i).statusCode()).isEqualTo(401);
+      hashedMs = Math.min(hashedMs, (System.nanoTime() - started) / 1_000_000);
+    }
     assertThat(throttledMs).as("throttled %d ms vs hashed %d ms", throttledMs, hashedMs).isLessThan(hashedMs / 2);
   }
 
