@@ -109,7 +109,7 @@ public final class Gateway implements AutoCloseable {
     GatewayConfig config = database.config();
     PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
     Vertx vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), config.management().requestMetrics());
-    GatewayMetrics metrics = new GatewayMetrics(registry);
+    GatewayMetrics metrics = new GatewayMetrics(registry, config.management().requestMetrics());
     try {
       Pool pool = Pools.create(vertx, config.database());
       Operations ops = Operations.deploy(vertx, config, pool, metrics);

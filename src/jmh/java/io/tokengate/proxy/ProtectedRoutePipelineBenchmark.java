@@ -1,23 +1,25 @@
 package io.tokengate.proxy;
 
+import io.tokengate.auth.TokenClaims;
 import io.tokengate.auth.TokenCodec;
 import io.tokengate.bench.BenchConfig;
 import io.tokengate.bench.TokenVerifyBenchmark;
 import io.tokengate.config.GatewayConfig;
-import io.tokengate.config.RouteConfig;
+import io.tokengate.http.ApiException;
 import io.tokengate.http.FailureHandler;
 import io.tokengate.revocation.Revocations;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,21 +28,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One GET on a protected route through a real vertx-web {@link Router}, without network, up to the
- * point where the gateway would call the upstream. The router holds the same chain as
- * {@link GatewayRoutes#mount} builds for a route with {@code auth: required}: the prefix pattern,
- * then the chain {@link GatewayRoutes#guard} builds (the gateway's own code): the normal-path
- * check, {@link AccessTokenHandler}
- * (header parse, vertx-web's {@code JWTAuthHandler} over {@code TokenCodec.auth()}, exp/jti/
- * token_type/user id checks, the {@link Revocations} lookup) with its failure mapping,
- * {@link ClaimRules} when configured and {@link IdentityHeaders}; then, instead of
- * {@code ProxyHandler}, a handler that answers 204. {@link FailureHandler} writes the refusals.
+ * One GET on a protected route, without network, up to the point where the gateway would call the
+ * upstream: the gateway's own {@link ProxyRoute} for a route with {@code auth: required}, i.e.
+ * {@link ProxyRoute#admit} ({@link AccessTokens}: header parse, {@code TokenCodec.verifyShared}
+ * with its verified-token cache, token_type/user id checks, the {@link Revocations} lookup against
+ * a denylist of {@code revokedTokens} jtis and {@code revokedUsers} users) and
+ * {@link ProxyRoute#upstreamHeaders} ({@link OutboundHeaders}); a refusal is written by
+ * {@link FailureHandler#write}, as the gateway writes it.
  *
  * <p>Requests are {@link FakeRequest}s (an in-memory request and response), so this measures
- * routing + auth + identity headers, not Netty, HTTP parsing, the access log or the proxy, which
- * cost more per request than all of this: use the Gatling or wrk harness for the whole path.
+ * auth + header building, not Netty, HTTP parsing, the access log or the upstream call, which cost
+ * more per request than all of this: use the Gatling or wrk harness for the whole path.
  * <ul>
- *   <li>{@link #validToken}: a valid access token, answered 204 (the would-be proxy call);</li>
+ *   <li>{@link #validToken}: a valid access token: the upstream's headers are built;</li>
  *   <li>{@link #badSignature}: the same token with a broken signature, answered 401;</li>
  *   <li>{@link #noToken}: no {@code Authorization} header, answered 401.</li>
  * </ul>
@@ -52,9 +52,15 @@ public class ProtectedRoutePipelineBenchmark {
 
   private static final String PATH = "/api/bench/items";
 
+  @Param({"0", "10000"})
+  public int revokedTokens;
+
+  @Param({"0", "1000"})
+  public int revokedUsers;
+
   private Vertx vertx;
   private ContextInternal context;
-  private Router router;
+  private ProxyRoute route;
   private String valid;
   private String badSignature;
 
@@ -62,13 +68,21 @@ public class ProtectedRoutePipelineBenchmark {
   public void setUp() {
     vertx = Vertx.vertx();
     context = (ContextInternal) vertx.getOrCreateContext();
-    // the upstream is never called: the chain ends before the proxy
+    // the upstream is never called: the chain ends before the network
     GatewayConfig config = BenchConfig.load(vertx, new JsonObject().put("routes", new JsonArray()
         .add(new JsonObject().put("name", "bench").put("path", "/api/bench/").put("upstream", "http://127.0.0.1:9"))));
-    RouteConfig route = config.routes().get(0);
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
     Revocations revocations = new Revocations(config.jwt().userIdClaim());
-    router = router(vertx, config, route, codec, revocations);
+    long far = System.currentTimeMillis() / 1000 + 86_400;
+    for (int i = 0; i < revokedTokens; i++) {
+      revocations.apply(new JsonObject().put("kind", "jti").put("value", TokenClaims.newJti()).put("expires", far));
+    }
+    for (int i = 0; i < revokedUsers; i++) {
+      // other users than the token's, logged out everywhere: the lookup must miss
+      revocations.apply(new JsonObject().put("kind", "user").put("value", "u" + i).put("reason", "revoked")
+          .put("not_before", far - 86_400).put("expires", far));
+    }
+    route = new ProxyRoute(config.routes().get(0), config, codec, revocations);
 
     String token = codec.sign(TokenVerifyBenchmark.accessPayload());
     valid = "Bearer " + token;
@@ -79,27 +93,26 @@ public class ProtectedRoutePipelineBenchmark {
     expect(null, 401);
   }
 
-  private static Router router(Vertx vertx, GatewayConfig config, RouteConfig route, TokenCodec codec, Revocations revocations) {
-    Router router = Router.router(vertx);
-    Route chain = router.route().pathRegex(GatewayRoutes.prefixPattern(route.path()));
-    GatewayRoutes.guard(chain, route, config, codec.auth(), revocations)
-        .handler(ctx -> ctx.response().setStatusCode(204).end());
-    router.route().last().handler(ctx -> ctx.fail(404));
-    router.route().failureHandler(new FailureHandler());
-    return router;
-  }
-
   private void expect(String authorization, int status) {
     int answered = handle(authorization);
     if (answered != status) {
-      throw new IllegalStateException("expected " + status + " but the router answered " + answered);
+      throw new IllegalStateException("expected " + status + " but the route answered " + answered);
     }
   }
 
+  /** 204 when the request would be forwarded (its upstream headers built), else the refusal's status. */
   private int handle(String authorization) {
     FakeRequest request = new FakeRequest(context, PATH, authorization);
-    router.handle(request);
-    return request.status();
+    Future<JsonObject> admitted = route.admit(request);
+    if (!admitted.isComplete()) {
+      throw new IllegalStateException("verification did not complete at once");
+    }
+    if (admitted.failed()) {
+      FailureHandler.write(request.response(), (ApiException) admitted.cause());
+      return request.status();
+    }
+    MultiMap headers = route.upstreamHeaders(request, admitted.result(), null, false);
+    return headers.contains(OutboundHeaders.USER_ID) ? 204 : 500;
   }
 
   @TearDown(Level.Trial)

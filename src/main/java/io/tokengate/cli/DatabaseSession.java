@@ -35,7 +35,7 @@ final class DatabaseSession implements AutoCloseable {
     this.users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     this.tokens = new TokenRepository(pool);
     this.tokenService = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), tokens, users,
-        new Revocations(config.jwt().userIdClaim()), new GatewayMetrics(GatewayMetrics.newRegistry()));
+        new Revocations(config.jwt().userIdClaim()), new GatewayMetrics(GatewayMetrics.newRegistry(), false));
   }
 
   /** Revokes every token of {@code user} (refresh tokens blacklisted, access tokens denied) in one transaction with {@code change}. */

@@ -55,7 +55,7 @@ public final class HttpVerticle extends VerticleBase {
         .invalidRequestHandler(guard::onInvalidRequest)
         .requestHandler(request -> {
           if (guard.admit(request)) {
-            current.router().handle(request);
+            current.handle(request);
           }
         });
     return server.listen().onSuccess(s -> boundPort.accept(s.actualPort()));

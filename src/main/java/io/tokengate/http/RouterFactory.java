@@ -17,6 +17,7 @@ import io.tokengate.users.UserRepository;
 import io.tokengate.web.HomepageRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
@@ -31,12 +32,21 @@ public final class RouterFactory {
   private RouterFactory() {
   }
 
-  /** A public router and the upstream clients its gateway routes own (to close once the router is replaced). */
-  public record PublicRouter(Router router, List<HttpClient> upstreamClients) {
-  }
+  /**
+   * The public request handling of one event loop: the proxied routes, served first, then the
+   * router; and the upstream clients the routes own (to close once this is replaced).
+   */
+  public record PublicRouter(GatewayRoutes gatewayRoutes, Router router) {
 
-  public static Router create(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
-    return build(vertx, config, pool, revocations, metrics).router();
+    public void handle(HttpServerRequest request) {
+      if (!gatewayRoutes.handle(request)) {
+        router.handle(request);
+      }
+    }
+
+    public List<HttpClient> upstreamClients() {
+      return gatewayRoutes.clients();
+    }
   }
 
   public static PublicRouter build(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
@@ -54,8 +64,8 @@ public final class RouterFactory {
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis(), transport).mount(router);
     router.get(JwksHandler.PATH).handler(new JwksHandler(config.jwt().keys()));
-    GatewayRoutes gatewayRoutes = new GatewayRoutes(vertx, config, codec.auth(), revocations);
-    gatewayRoutes.mount(router);
+    // the proxied routes are served ahead of this router (PublicRouter.handle)
+    GatewayRoutes gatewayRoutes = new GatewayRoutes(vertx, config, codec, revocations, metrics);
     new HomepageRoutes(vertx, config).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -65,6 +75,6 @@ public final class RouterFactory {
     for (int status : new int[] {400, 404, 405, 500}) {
       router.errorHandler(status, failures);
     }
-    return new PublicRouter(router, gatewayRoutes.clients());
+    return new PublicRouter(gatewayRoutes, router);
   }
 }

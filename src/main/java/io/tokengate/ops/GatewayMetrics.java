@@ -10,15 +10,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.Match;
-import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -45,14 +42,20 @@ public final class GatewayMetrics {
   public enum RouteReload { APPLIED, REFUSED, UNCHANGED }
 
   private final PrometheusMeterRegistry registry;
+  private final boolean requestMetrics;
   private final Map<Login, Counter> logins;
   private final Map<Refresh, Counter> refreshes;
   private final Map<Revocation, Counter> revocations;
   private final Map<RouteReload, Counter> routeReloads;
 
-  /** Registers the gateway's counters at zero; build the Vert.x instance on {@code registry} first (see {@link #newVertx}). */
-  public GatewayMetrics(PrometheusMeterRegistry registry) {
+  /**
+   * Registers the gateway's counters at zero; build the Vert.x instance on {@code registry} first
+   * (see {@link #newVertx}). {@code requestMetrics}: whether proxied requests are measured
+   * ({@link #upstream}).
+   */
+  public GatewayMetrics(PrometheusMeterRegistry registry, boolean requestMetrics) {
     this.registry = registry;
+    this.requestMetrics = requestMetrics;
     this.logins = counters(Login.class, "tokengate.logins", "outcome", "Logins by outcome");
     this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
     this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
@@ -79,10 +82,12 @@ public final class GatewayMetrics {
 
   /**
    * A Vert.x instance whose metrics land in this registry, with route, method and status labels
-   * on HTTP server metrics and the upstream address on HTTP client metrics. Instances with the same labels share one gauge (Vert.x sums them; Micrometer warns
-   * once, harmlessly, and logback.xml silences it). The registry name is unique: Vert.x keeps
-   * registries in a static map by name. Vert.x adds meter filters to the registry, so call this
-   * before registering any meter.
+   * on HTTP server metrics. Vert.x's HTTP client metrics are off: the proxy measures its upstream
+   * calls itself ({@link #upstream}), with meters bound once per route instead of looked up per
+   * request; no {@code remote} label either, so no client address ever becomes a series. Instances
+   * with the same labels share one gauge (Vert.x sums them; Micrometer warns once, harmlessly, and
+   * logback.xml silences it). The registry name is unique: Vert.x keeps registries in a static map
+   * by name. Vert.x adds meter filters to the registry, so call this before registering any meter.
    */
   public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options, boolean requestMetrics) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
@@ -91,15 +96,10 @@ public final class GatewayMetrics {
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
-            Label.CLIENT_NAME, Label.REMOTE));
-    // The remote label names the upstream on client metrics; on the server side it would be the
-    // client's address (one series per client), so there it is collapsed to one value.
-    for (MetricsDomain server : List.of(MetricsDomain.HTTP_SERVER, MetricsDomain.NET_SERVER)) {
-      metrics.addLabelMatch(new Match().setDomain(server).setLabel(Label.REMOTE.toString())
-          .setType(MatchType.REGEX).setValue(".*").setAlias("clients"));
-    }
+            Label.CLIENT_NAME))
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     if (!requestMetrics) {
-      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
           .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
     }
     return Vertx.builder()
@@ -110,6 +110,11 @@ public final class GatewayMetrics {
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** The meters of one route's upstream ({@code host:port}); {@link UpstreamMeters#NONE} when request metrics are off. */
+  public UpstreamMeters upstream(String route, String upstream) {
+    return requestMetrics ? new UpstreamMeters(registry, route, upstream) : UpstreamMeters.NONE;
   }
 
   public void login(Login outcome) {

@@ -1,12 +1,8 @@
 package io.tokengate.proxy;
 
-import io.tokengate.auth.TokenCodec;
 import io.tokengate.config.RouteConfig;
-import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.web.RoutingContext;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
@@ -20,10 +16,10 @@ import java.util.Set;
 /**
  * A route's {@code require} rules over an authenticated token: every listed claim equal to its
  * value (numbers by value, so 1 equals 1.0) and every listed scope in the space-separated
- * {@code scope} claim (a JSON list is accepted too). A request that breaks one gets 403.
- * Runs on the event loop, after {@link AccessTokenHandler}.
+ * {@code scope} claim (a JSON list is accepted too). A request that breaks one gets 403; one
+ * without a token, 401. Immutable; checked after {@link AccessTokens}.
  */
-final class ClaimRules implements Handler<RoutingContext> {
+final class ClaimRules {
 
   private final JsonObject claims;
   private final List<String> scopes;
@@ -39,18 +35,6 @@ final class ClaimRules implements Handler<RoutingContext> {
       return Optional.empty();
     }
     return Optional.of(new ClaimRules(route.requiredClaims(), route.requiredScopes()));
-  }
-
-  @Override
-  public void handle(RoutingContext ctx) {
-    User user = ctx.user();
-    if (user == null) {
-      ctx.fail(AuthErrors.notProvided());
-    } else if (!allows(TokenCodec.claimsOf(user))) {
-      ctx.fail(AuthErrors.forbidden());
-    } else {
-      ctx.next();
-    }
   }
 
   boolean allows(JsonObject token) {

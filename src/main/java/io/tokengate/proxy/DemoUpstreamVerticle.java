@@ -43,7 +43,7 @@ public final class DemoUpstreamVerticle extends VerticleBase {
     });
     JsonObject body = new JsonObject()
         .put("message", "Hello from the demo upstream")
-        .put("user_id", request.getHeader(IdentityHeaders.USER_ID))
+        .put("user_id", request.getHeader(OutboundHeaders.USER_ID))
         .put("headers", new JsonObject(identity))
         .put("path", request.path())
         .put("method", request.method().name());

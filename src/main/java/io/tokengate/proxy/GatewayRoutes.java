@@ -1,122 +1,173 @@
 package io.tokengate.proxy;
 
+import io.tokengate.auth.TokenCodec;
 import io.tokengate.config.GatewayConfig;
-import io.tokengate.revocation.Revocations;
 import io.tokengate.config.RouteConfig;
-import io.tokengate.config.RouteConfig.AuthMode;
+import io.tokengate.http.ApiException;
+import io.tokengate.http.FailureHandler;
+import io.tokengate.keys.JwksHandler;
+import io.tokengate.ops.AccessLog;
+import io.tokengate.ops.GatewayMetrics;
+import io.tokengate.revocation.Revocations;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.proxy.handler.ProxyHandler;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
+import io.vertx.core.internal.net.RFC3986;
+import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * Mounts the configured upstream routes on a router, longest path prefix first (so the longest
- * wins), each a chain {@code normal path -> authenticate -> claim rules -> identity headers -> proxy}.
- * No {@code BodyHandler}: bodies stream through. Each route gets its own keep-alive
- * {@link HttpClient}, built once per router (one router per event loop); {@link #clients()} lists
- * them so that a replaced router's connections can be closed. Routes whose upstream is still the
- * unresolved {@code demo} are left out (the composition root warns about them).
+ * The gateway's proxied routes, served ahead of the router: the hot path of a gateway, so it takes
+ * no {@code RoutingContext}, no handler chain and no {@code User}. {@link #handle} matches the
+ * longest configured path prefix (never the gateway's own token API or JWKS), refuses a path that
+ * is not in normal form, admits the caller ({@link ProxyRoute#admit}), builds the upstream's
+ * headers and hands the request to the route's {@link Forwarder}; refusals are the same JSON the
+ * router's failure handler writes. Each route has its own keep-alive {@link HttpClient};
+ * {@link #clients()} lists them so that a replaced instance's connections can be closed. Routes
+ * whose upstream is still the unresolved {@code demo} are left out (the composition root warns
+ * about them). One instance per event loop (built with its router); runs on that loop.
  */
 public final class GatewayRoutes {
 
-  private final Vertx vertx;
-  private final GatewayConfig config;
-  private final JWTAuth auth;
-  private final Revocations revocations;
+  private final List<Mounted> routes = new ArrayList<>();
   private final List<HttpClient> clients = new ArrayList<>();
+  private final AccessLog accessLog;
+  private final String userIdClaim;
 
-  public GatewayRoutes(Vertx vertx, GatewayConfig config, JWTAuth auth, Revocations revocations) {
-    this.vertx = vertx;
-    this.config = config;
-    this.auth = auth;
-    this.revocations = revocations;
+  private record Mounted(ProxyRoute route, Forwarder forwarder) {
   }
 
-  public void mount(Router router) {
-    List<RouteConfig> routes = config.routes().stream()
+  public GatewayRoutes(Vertx vertx, GatewayConfig config, TokenCodec codec, Revocations revocations, GatewayMetrics metrics) {
+    this.accessLog = config.logging().accessLog() ? new AccessLog(config.logging().json()) : null;
+    this.userIdClaim = config.jwt().userIdClaim();
+    config.routes().stream()
         .filter(route -> !route.upstreams().isEmpty())
         .sorted(Comparator.comparingInt((RouteConfig route) -> route.path().length()).reversed())
-        .toList();
-    for (RouteConfig route : routes) {
-      mount(router, route);
-    }
+        .forEach(route -> routes.add(new Mounted(new ProxyRoute(route, config, codec, revocations),
+            new Forwarder(route.name(), route.upstreams(), route.timeout(), client(vertx, route),
+                new UpstreamHealth(route.upstreams().size(), UpstreamHealth.DEFAULT_DOWN_FOR, System::nanoTime), metrics))));
   }
 
-  private void mount(Router router, RouteConfig route) {
-    Route chain = router.route().pathRegex(prefixPattern(route.path()));
-    guard(chain, route, config, auth, revocations).handler(ProxyHandler.create(proxy(route)));
-  }
-
-  /**
-   * Everything a route does before the proxy: the normal-path check, the access token (unless
-   * {@code auth: none}), the claim rules and the identity headers. The JMH pipeline benchmark
-   * measures this same chain.
-   */
-  static Route guard(Route chain, RouteConfig route, GatewayConfig config, JWTAuth auth, Revocations revocations) {
-    chain.handler(GatewayRoutes::requireNormalPath);
-    if (route.auth() != AuthMode.NONE) {
-      AccessTokenHandler tokens = new AccessTokenHandler(auth, config.jwt().authHeaderTypes(),
-          config.jwt().userIdClaim(), route.auth() == AuthMode.REQUIRED, revocations);
-      chain.handler(tokens).handler(tokens::accept).failureHandler(tokens::failed);
-    }
-    ClaimRules.of(route).ifPresent(chain::handler);
-    return chain.handler(new IdentityHeaders(route, config.jwt().userIdClaim()));
-  }
-
-  /** The upstream clients {@link #mount} built, one per route. */
+  /** The upstream clients this instance built, one per route. */
   public List<HttpClient> clients() {
     return List.copyOf(clients);
   }
 
-  /** Every path starting with {@code prefix}, but never one below the token API (the gateway's own, even under /api/). */
-  static String prefixPattern(String prefix) {
-    return "(?!" + Pattern.quote(RouteConfig.TOKEN_API_PREFIX) + ")" + Pattern.quote(prefix) + ".*";
-  }
-
-  private HttpProxy proxy(RouteConfig route) {
-    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client(route))
-        .origin(new UpstreamSelector(route.name(), route.upstreams(), route.timeout(),
-            new UpstreamHealth(route.upstreams().size(), UpstreamHealth.DEFAULT_DOWN_FOR, System::nanoTime)))
-        .addInterceptor(new UpstreamFailures(route.name()))
-        .addInterceptor(new ForwardedHeaders(), true);
-    if (route.stripPrefix()) {
-      proxy.addInterceptor(new StripPrefix(route.path()), true);
+  /** Serves {@code request} if a proxied route takes its path; false leaves it to the router. */
+  public boolean handle(HttpServerRequest request) {
+    String path = request.path();
+    if (path == null || routes.isEmpty()) {
+      return false;
     }
-    return proxy;
+    String normal;
+    try {
+      normal = RFC3986.normalizePath(path);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    Mounted mounted = match(normal);
+    if (mounted == null) {
+      return false;
+    }
+    serve(request, mounted, normal.equals(path));
+    return true;
   }
 
-  private HttpClient client(RouteConfig route) {
+  private Mounted match(String path) {
+    if (path.startsWith(RouteConfig.TOKEN_API_PREFIX) || path.equals(JwksHandler.PATH)) {
+      return null;
+    }
+    for (Mounted mounted : routes) {
+      if (path.startsWith(mounted.route().prefix())) {
+        return mounted;
+      }
+    }
+    return null;
+  }
+
+  private void serve(HttpServerRequest request, Mounted mounted, boolean normalPath) {
+    ProxyRoute route = mounted.route();
+    request.routed(route.prefix());
+    AccessLog.Entry log = accessLog == null ? null : accessLog.start(request);
+    if (log != null) {
+      HttpServerResponse response = request.response();
+      // also called when the connection closes first: then the response is closed and the line says aborted
+      response.endHandler(v -> log.finish(!response.closed()));
+    }
+    String uri = request.uri();
+    if (!normalPath || uri == null || !uri.startsWith("/")) {
+      // the route matched the normal form, but the upstream would get the raw one: never let the two disagree
+      refuse(request, ApiException.detail(400, "Bad request."));
+      return;
+    }
+    if (!validTransferEncoding(request)) {
+      refuse(request, ApiException.detail(400, "Bad request."));
+      return;
+    }
+    boolean hasBody = Forwarder.hasBody(request);
+    boolean upgrade = request.canUpgradeToWebSocket();
+    Future<JsonObject> admitted = route.admit(request);
+    if (admitted.isComplete()) {
+      proceed(request, mounted, admitted, hasBody, upgrade, log);
+      return;
+    }
+    if (hasBody || upgrade) {
+      request.pause();
+    }
+    admitted.onComplete(result -> proceed(request, mounted, admitted, hasBody, upgrade, log));
+  }
+
+  private void proceed(HttpServerRequest request, Mounted mounted, Future<JsonObject> admitted, boolean hasBody,
+                       boolean upgrade, AccessLog.Entry log) {
+    if (admitted.failed()) {
+      refuse(request, admitted.cause() instanceof ApiException api ? api : ApiException.detail(500, "A server error occurred."));
+      return;
+    }
+    JsonObject claims = admitted.result();
+    ProxyRoute route = mounted.route();
+    if (log != null && claims != null) {
+      log.userId(claims.getValue(userIdClaim));
+    }
+    if (hasBody || upgrade) {
+      request.pause();
+    }
+    mounted.forwarder().forward(request, route.upstreamUri(request.uri()),
+        route.upstreamHeaders(request, claims, log == null ? null : log.id(), upgrade), hasBody, upgrade, log);
+  }
+
+  /** A refused request: its JSON answer; an unread body means the connection cannot carry another request. */
+  private static void refuse(HttpServerRequest request, ApiException error) {
+    HttpServerResponse response = request.response();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    if (!request.isEnded()) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      request.resume();
+    }
+    FailureHandler.write(response, error);
+  }
+
+  /** Transfer-Encoding, when present, must be exactly chunked (anything else cannot be relayed safely). */
+  private static boolean validTransferEncoding(HttpServerRequest request) {
+    String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+    return encoding == null || "chunked".equalsIgnoreCase(encoding.strip());
+  }
+
+  private HttpClient client(Vertx vertx, RouteConfig route) {
     HttpClient client = vertx.httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false))
         .with(new PoolOptions().setHttp1MaxSize(route.maxConnections()))
         .build();
     clients.add(client);
     return client;
-  }
-
-  /**
-   * Routes match on the normalized path but the upstream gets the raw one: refuse a request whose
-   * two paths differ (dot segments and the like), so the gateway and the upstream never disagree
-   * about which route a path belongs to.
-   */
-  private static void requireNormalPath(RoutingContext ctx) {
-    String uri = ctx.request().uri();
-    if (uri == null || !uri.startsWith("/") || !ctx.request().path().equals(ctx.normalizedPath())) {
-      ctx.fail(400);
-      return;
-    }
-    ctx.next();
   }
 }

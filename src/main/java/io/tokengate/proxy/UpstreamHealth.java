@@ -15,6 +15,8 @@ final class UpstreamHealth {
 
   static final Duration DEFAULT_DOWN_FOR = Duration.ofSeconds(10);
 
+  private static final int[] ONLY = {0};
+
   private final long[] downUntil;
   private final long downForNanos;
   private final LongSupplier nanoClock;
@@ -26,25 +28,35 @@ final class UpstreamHealth {
     this.nanoClock = nanoClock;
   }
 
-  /** The order to try the upstreams in for the next request: healthy ones round-robin, then the others, soonest back first. */
-  List<Integer> nextOrder() {
+  /**
+   * The order to try the upstreams in for the next request: healthy ones round-robin, then the
+   * others, soonest back first. The array is the caller's to read, never to modify (one upstream
+   * that is up: a shared array).
+   */
+  int[] nextOrder() {
     int size = downUntil.length;
     int start = next;
     next = (next + 1) % size;
     long now = nanoClock.getAsLong();
-    List<Integer> healthy = new ArrayList<>(size);
+    if (size == 1 && !isDown(0, now)) {
+      return ONLY;
+    }
+    int[] order = new int[size];
+    int healthy = 0;
     List<Integer> down = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       int index = (start + i) % size;
-      if (downUntil[index] != 0 && now - downUntil[index] < 0) {
+      if (isDown(index, now)) {
         down.add(index);
       } else {
-        healthy.add(index);
+        order[healthy++] = index;
       }
     }
     down.sort(Comparator.comparingLong(index -> downUntil[index] - now));
-    healthy.addAll(down);
-    return healthy;
+    for (int index : down) {
+      order[healthy++] = index;
+    }
+    return order;
   }
 
   void markDown(int index) {
@@ -57,6 +69,10 @@ final class UpstreamHealth {
   }
 
   boolean isDown(int index) {
-    return downUntil[index] != 0 && nanoClock.getAsLong() - downUntil[index] < 0;
+    return isDown(index, nanoClock.getAsLong());
+  }
+
+  private boolean isDown(int index, long now) {
+    return downUntil[index] != 0 && now - downUntil[index] < 0;
   }
 }

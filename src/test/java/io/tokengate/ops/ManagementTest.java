@@ -8,11 +8,9 @@ import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Poll;
 import io.tokengate.support.Scrape;
 import io.tokengate.support.TestGateway;
+import io.tokengate.support.UpstreamServer;
 import io.tokengate.support.Users;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -36,6 +34,7 @@ class ManagementTest {
 
   private static final String PASSWORD = "correct-horse-battery-staple";
 
+  private UpstreamServer upstream;
   private TestGateway gateway;
   private HttpTestClient http;
   private HttpTestClient management;
@@ -44,7 +43,10 @@ class ManagementTest {
 
   @BeforeAll
   void start() {
-    gateway = TestGateway.start(new JsonObject().put("logging", new JsonObject().put("format", "json")));
+    upstream = UpstreamServer.json("orders");
+    gateway = TestGateway.start(new JsonObject().put("logging", new JsonObject().put("format", "json"))
+        .put("routes", new JsonArray().add(new JsonObject().put("name", "orders").put("path", "/api/orders/")
+            .put("upstream", upstream.url()))));
     http = new HttpTestClient(gateway.port());
     management = new HttpTestClient(gateway.gateway().managementPort());
     new Users(gateway.database()).create("alice", PASSWORD, true);
@@ -60,6 +62,7 @@ class ManagementTest {
     management.close();
     http.close();
     gateway.close();
+    upstream.close();
   }
 
   private Scrape scrape() {
@@ -162,22 +165,37 @@ class ManagementTest {
   }
 
   @Test
-  @DisplayName("HTTP client metrics name the upstream; server metrics never name a client address")
-  void remoteLabels() {
-    int target = gateway.gateway().managementPort();
-    HttpClient client = gateway.gateway().vertx().createHttpClient();
-    try {
-      client.request(HttpMethod.GET, target, "127.0.0.1", "/health/live")
-          .compose(request -> request.send().compose(HttpClientResponse::body)).await();
-    } finally {
-      client.close().await();
-    }
-    Scrape scrape = scrape();
-    assertThat(scrape.value("vertx_http_client_requests_total", "remote", "127.0.0.1:" + target)).isEqualTo(1.0);
-    assertThat(scrape.has("vertx_http_client_response_time_seconds_count", "remote", "127.0.0.1:" + target)).isTrue();
-    assertThat(scrape.text().lines().filter(line -> line.startsWith("vertx_http_server_") || line.startsWith("vertx_net_server_")))
+  @DisplayName("proxied requests are counted per route, upstream and status, timed, and logged with user and upstream; server metrics never name a client address")
+  void upstreamMetricsAndLog() {
+    String access = http.login("alice", PASSWORD).getString("access");
+    Scrape before = scrape();
+    String target = "127.0.0.1:" + upstream.port();
+    String[] labels = {"route", "orders", "upstream", target, "code", "200"};
+    HttpResponse<Buffer> proxied = http.get("/api/orders/42", access);
+    assertThat(proxied.statusCode()).isEqualTo(200);
+    assertThat(http.get("/api/orders/43", access).statusCode()).isEqualTo(200);
+    assertThat(http.get("/api/orders/44", null).statusCode()).as("refused before the upstream").isEqualTo(401);
+    Scrape after = scrape();
+    assertThat(before.has("tokengate_upstream_requests_total", labels)).as("bound at the first answer").isFalse();
+    assertThat(after.value("tokengate_upstream_requests_total", labels)).isEqualTo(2.0);
+    assertThat(after.value("tokengate_upstream_response_time_seconds_count", "route", "orders", "upstream", target)).isGreaterThanOrEqualTo(2.0);
+    assertThat(after.has("tokengate_upstream_response_time_seconds_bucket", "route", "orders", "le", "+Inf")).isTrue();
+    assertThat(after.value("tokengate_upstream_errors_total", "route", "orders", "upstream", target, "kind", "connect")).isZero();
+    String[] route = {"route", "/api/orders/", "code", "200", "method", "GET"};
+    assertThat(after.value("vertx_http_server_requests_total", route))
+        .as("the server metrics name the proxied route by its prefix").isEqualTo(2.0);
+    assertThat(after.text().lines().filter(line -> line.startsWith("vertx_http_server_") || line.startsWith("vertx_net_server_")))
         .isNotEmpty()
-        .noneMatch(line -> line.contains("remote=\"127.0.0.1"));
+        .noneMatch(line -> line.contains("remote=\"") || line.contains("127.0.0.1"));
+
+    JsonObject line = Poll.value(Duration.ofSeconds(5), "the proxied request's access-log line", () -> line(proxied.getHeader("X-Request-Id")));
+    assertThat(line.getString("path")).isEqualTo("/api/orders/42");
+    assertThat(line.getInteger("status")).isEqualTo(200);
+    assertThat(line.getString("user_id")).isNotBlank();
+    assertThat(line.getString("upstream")).isEqualTo(upstream.url());
+    assertThat(line.getLong("bytes")).isPositive();
+    assertThat(upstream.seen().stream().filter(seen -> seen.uri().equals("/api/orders/42")).findFirst().orElseThrow()
+        .header("X-Request-Id")).as("the upstream gets the id the client sees").isEqualTo(proxied.getHeader("X-Request-Id"));
   }
 
   @Test

@@ -86,8 +86,15 @@ class ProxyFaultTest {
   }
 
   @Test
-  @DisplayName("a WebSocket upgrade to an upstream refusing connections is answered 502")
+  @DisplayName("a WebSocket upgrade to an upstream refusing connections is answered 502 with the JSON body")
   void webSocketRefused() {
+    var raw = http.client().get("/api/dead/socket")
+        .putHeader("Upgrade", "websocket").putHeader("Connection", "Upgrade")
+        .putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").putHeader("Sec-WebSocket-Version", "13")
+        .send().await();
+    assertThat(raw.statusCode()).isEqualTo(502);
+    assertThat(raw.getHeader("Content-Type")).isEqualTo("application/json");
+    assertThat(raw.bodyAsJsonObject().getString("code")).isEqualTo("upstream_unavailable");
     WebSocketClient client = gateway.gateway().vertx().createWebSocketClient();
     try {
       assertThatThrownBy(() -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gateway.port())

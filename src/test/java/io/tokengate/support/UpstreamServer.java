@@ -30,6 +30,7 @@ public final class UpstreamServer implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final String name;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
   private HttpServer server;
   private long delayMillis;
 
@@ -73,6 +74,10 @@ public final class UpstreamServer implements AutoCloseable {
 
   private UpstreamServer listen(Behaviour behaviour) {
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .connectionHandler(connection -> {
+          openConnections.incrementAndGet();
+          connection.closeHandler(v -> openConnections.decrementAndGet());
+        })
         .webSocketHandler(ws -> {
           seen.add(new Seen("WEBSOCKET", ws.uri(), headers(ws.headers()), ws.remoteAddress().port()));
           ws.textMessageHandler(ws::writeTextMessage);
@@ -145,6 +150,11 @@ public final class UpstreamServer implements AutoCloseable {
     java.util.Set<Integer> ports = new java.util.HashSet<>();
     seen.forEach(s -> ports.add(s.remotePort()));
     return ports;
+  }
+
+  /** HTTP connections open to this server right now (the gateway's keep-alive pool, seen from the upstream). */
+  public int openConnections() {
+    return openConnections.get();
   }
 
   public void clear() {

@@ -1,0 +1,321 @@
+package io.tokengate.proxy;
+
+import io.tokengate.http.ApiException;
+import io.tokengate.http.FailureHandler;
+import io.tokengate.ops.AccessLog;
+import io.tokengate.ops.GatewayMetrics;
+import io.tokengate.ops.UpstreamMeters;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.Pipe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends a proxied request to one of a route's upstreams and relays the answer, streaming both
+ * bodies with back-pressure, on Vert.x's {@link HttpClient} directly: no per-request copies of the
+ * headers beyond the one {@link OutboundHeaders} builds, no interceptor chain.
+ * <ul>
+ *   <li><b>Choice:</b> round-robin, skipping an upstream that recently refused a connection
+ *       ({@link UpstreamHealth}), and trying the next one when a connection cannot be made
+ *       (nothing has been sent yet, so that is always safe).</li>
+ *   <li><b>Timeouts:</b> the route's timeout as connect timeout and as idle timeout (no byte from the
+ *       upstream for that long fails the request; not for WebSockets, which may be quiet).</li>
+ *   <li><b>Failures</b> before the upstream's response began become JSON: {@code 504 upstream_timeout}
+ *       for a timeout, {@code 502 upstream_unavailable} otherwise (also for a WebSocket upgrade). A
+ *       failure after that, or a client that goes away, resets both sides: a half-relayed
+ *       exchange is never passed off as complete, and its upstream connection is not reused.</li>
+ *   <li><b>Answer:</b> status and headers as the upstream sent them, minus hop-by-hop headers;
+ *       a body of unknown length is chunked, or buffered for an HTTP/1.0 client.</li>
+ *   <li><b>WebSockets:</b> the upgrade is forwarded; on {@code 101} the two connections are joined
+ *       by a byte tunnel with back-pressure both ways, and closing one closes the other.</li>
+ * </ul>
+ * One instance per route and event loop; runs on that loop only.
+ */
+final class Forwarder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+  static final ApiException BAD_GATEWAY = new ApiException(502,
+      new JsonObject().put("detail", "Bad gateway").put("code", "upstream_unavailable"));
+  static final ApiException GATEWAY_TIMEOUT = new ApiException(504,
+      new JsonObject().put("detail", "Gateway timeout").put("code", "upstream_timeout"));
+
+  /** Hop-by-hop response headers (RFC 9110 7.6.1): never relayed to the client. */
+  private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+  static {
+    HOP_BY_HOP.addAll(List.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade"));
+  }
+
+  /** One upstream: where to connect, its name in logs and metrics, its meters. */
+  private record Target(URI uri, String host, int port, boolean ssl, String label, UpstreamMeters meters) {
+  }
+
+  private final String route;
+  private final Target[] targets;
+  private final HttpClient client;
+  private final UpstreamHealth health;
+  private final long timeoutMillis;
+
+  Forwarder(String route, List<URI> upstreams, Duration timeout, HttpClient client, UpstreamHealth health, GatewayMetrics metrics) {
+    if (upstreams.isEmpty()) {
+      throw new IllegalArgumentException("route " + route + " has no upstream");
+    }
+    this.route = route;
+    this.client = client;
+    this.health = health;
+    this.timeoutMillis = Math.max(1, timeout.toMillis());
+    this.targets = new Target[upstreams.size()];
+    for (int i = 0; i < targets.length; i++) {
+      URI uri = upstreams.get(i);
+      boolean ssl = "https".equals(uri.getScheme());
+      int port = uri.getPort() != -1 ? uri.getPort() : ssl ? 443 : 80;
+      String label = uri.getHost() + ":" + port;
+      targets[i] = new Target(uri, uri.getHost(), port, ssl, label, metrics.upstream(route, label));
+    }
+  }
+
+  /**
+   * Forwards {@code request} (paused by the caller if it has a body) as {@code uri} with
+   * {@code headers}, and answers the client. {@code log}, when not null, learns the upstream.
+   */
+  void forward(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
+    new Exchange(request, uri, headers, hasBody, upgrade, log).attempt(health.nextOrder(), 0);
+  }
+
+  /** Whether a request has a body to stream: declared by Content-Length or Transfer-Encoding (HTTP/2: any method that may carry one). */
+  static boolean hasBody(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    String length = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      return !"0".equals(length);
+    }
+    if (headers.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return true;
+    }
+    if (request.version() != HttpVersion.HTTP_2) {
+      return false;
+    }
+    HttpMethod method = request.method();
+    return !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS || method == HttpMethod.DELETE);
+  }
+
+  static boolean isTimeout(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof TimeoutException || e instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One request on its way through. */
+  private final class Exchange {
+
+    private final HttpServerRequest request;
+    private final String uri;
+    private final MultiMap headers;
+    private final boolean hasBody;
+    private final boolean upgrade;
+    private final AccessLog.Entry log;
+    private HttpClientRequest upstream;
+    private Target target;
+    private long sentAt;
+
+    Exchange(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
+      this.request = request;
+      this.uri = uri;
+      this.headers = headers;
+      this.hasBody = hasBody;
+      this.upgrade = upgrade;
+      this.log = log;
+    }
+
+    void attempt(int[] order, int position) {
+      int index = order[position];
+      Target candidate = targets[index];
+      RequestOptions options = new RequestOptions()
+          .setMethod(request.method())
+          .setHost(candidate.host())
+          .setPort(candidate.port())
+          .setSsl(candidate.ssl())
+          .setURI(uri)
+          .setHeaders(headers)
+          .setConnectTimeout(timeoutMillis);
+      if (!upgrade) {
+        options.setIdleTimeout(timeoutMillis);
+      }
+      client.request(options).onComplete(connected -> {
+        if (connected.succeeded()) {
+          health.markUp(index);
+          send(candidate, connected.result());
+          return;
+        }
+        Throwable failure = connected.cause();
+        if (failure instanceof ConnectException) {
+          boolean wasDown = health.isDown(index);
+          health.markDown(index);
+          if (!wasDown) {
+            LOG.warn("Route {}: upstream {} could not be reached; trying it last for {}s ({})", route, candidate.uri(),
+                UpstreamHealth.DEFAULT_DOWN_FOR.toSeconds(), failure.getClass().getSimpleName());
+          }
+          if (position + 1 < order.length) {
+            attempt(order, position + 1);
+            return;
+          }
+        }
+        fail(candidate, failure);
+      });
+    }
+
+    private void send(Target chosen, HttpClientRequest outbound) {
+      upstream = outbound;
+      target = chosen;
+      if (log != null) {
+        log.upstream(chosen.uri());
+      }
+      HttpServerResponse response = request.response();
+      if (response.closed()) {
+        outbound.reset();
+        return;
+      }
+      response.closeHandler(v -> outbound.reset());
+      sentAt = System.nanoTime();
+      if (upgrade) {
+        outbound.connect().onComplete(answered -> {
+          if (answered.succeeded()) {
+            relay(answered.result());
+          } else {
+            fail(chosen, answered.cause());
+          }
+        });
+        request.resume();
+        return;
+      }
+      if (hasBody) {
+        if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+          outbound.setChunked(true);
+        }
+        Pipe<Buffer> body = request.pipe();
+        body.endOnFailure(false);
+        body.to(outbound).onFailure(e -> outbound.reset());
+      } else {
+        outbound.end();
+      }
+      outbound.response().onComplete(answered -> {
+        if (answered.succeeded()) {
+          relay(answered.result());
+        } else {
+          fail(chosen, answered.cause());
+        }
+      });
+    }
+
+    private void relay(HttpClientResponse answer) {
+      int status = answer.statusCode();
+      target.meters().responded(status, System.nanoTime() - sentAt);
+      HttpServerResponse response = request.response();
+      if (upgrade && status == 101) {
+        tunnel(answer);
+        return;
+      }
+      response.setStatusCode(status);
+      String message = answer.statusMessage();
+      if (message != null) {
+        response.setStatusMessage(message);
+      }
+      MultiMap out = response.headers();
+      for (Map.Entry<String, String> header : answer.headers()) {
+        if (!HOP_BY_HOP.contains(header.getKey())) {
+          out.add(header.getKey(), header.getValue());
+        }
+      }
+      if (!out.contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
+        if (request.version() == HttpVersion.HTTP_1_0) {
+          // no chunked encoding for HTTP/1.0: buffer the body to learn its length
+          answer.body().onComplete(body -> {
+            if (body.succeeded()) {
+              response.end(body.result());
+            } else {
+              response.reset();
+            }
+          });
+          return;
+        }
+        response.setChunked(true);
+      }
+      Pipe<Buffer> body = answer.pipe();
+      body.endOnFailure(false);
+      body.to(response).onFailure(e -> {
+        upstream.reset();
+        response.reset();
+      });
+    }
+
+    private boolean mayHaveBody(int status) {
+      return status >= 200 && status != 204 && status != 304 && request.method() != HttpMethod.HEAD;
+    }
+
+    private void tunnel(HttpClientResponse answer) {
+      HttpServerResponse response = request.response();
+      response.setStatusCode(101);
+      response.headers().addAll(answer.headers());
+      NetSocket server = answer.netSocket();
+      request.toNetSocket().onComplete(accepted -> {
+        if (accepted.failed()) {
+          server.close();
+          return;
+        }
+        NetSocket client = accepted.result();
+        client.closeHandler(v -> server.close());
+        server.closeHandler(v -> client.close());
+        client.pipeTo(server).onFailure(e -> LOG.debug("Route {}: WebSocket tunnel ended: {}", route, e.toString()));
+        server.pipeTo(client).onFailure(e -> LOG.debug("Route {}: WebSocket tunnel ended: {}", route, e.toString()));
+      });
+    }
+
+    private void fail(Target failed, Throwable failure) {
+      boolean timeout = isTimeout(failure);
+      failed.meters().failed(timeout ? UpstreamMeters.Failure.TIMEOUT
+          : failure instanceof ConnectException ? UpstreamMeters.Failure.CONNECT : UpstreamMeters.Failure.OTHER);
+      HttpServerResponse response = request.response();
+      if (response.closed()) {
+        return;
+      }
+      if (response.headWritten()) {
+        response.reset();
+        return;
+      }
+      ApiException answer = timeout ? GATEWAY_TIMEOUT : BAD_GATEWAY;
+      LOG.warn("Route {}: {} {} answered {}: {}", route, request.method(), request.path(), answer.status(), failure.toString());
+      if (hasBody && !request.isEnded()) {
+        // the rest of the body is not read: this connection cannot carry another request
+        response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        request.resume();
+      }
+      FailureHandler.write(response, answer);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.tokengate.proxy;
+
+import io.tokengate.config.RouteConfig;
+import io.tokengate.web.RefreshCookies;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The headers a proxied request carries upstream, built in one pass over the client's. What the
+ * upstream learns about the caller comes only from the gateway:
+ * <ul>
+ *   <li>removed: hop-by-hop headers and those the client names in {@code Connection}; {@code Host}
+ *       (the client sets the upstream's own); every {@code X-Auth-*} header and every header the
+ *       route maps a claim to; {@code Authorization} unless the route forwards it; the client's
+ *       own {@code X-Forwarded-*} and {@code Forwarded} (the gateway is the edge); the refresh and
+ *       CSRF cookies of cookie mode (the gateway's own);</li>
+ *   <li>added: {@value #USER_ID} with the user id claim and each mapped claim's header, for an
+ *       authenticated request; {@value #REQUEST_ID} (the client's when sane, else the request's id
+ *       in the access log and on the response); {@code X-Forwarded-For/-Proto/-Host} and RFC 7239
+ *       {@code Forwarded}.</li>
+ * </ul>
+ * A WebSocket upgrade keeps {@code Upgrade} and its {@code Sec-WebSocket-*} headers, with
+ * {@code Connection: Upgrade}. Immutable; one per route.
+ */
+final class OutboundHeaders {
+
+  static final String USER_ID = "X-Auth-User-Id";
+  static final String REQUEST_ID = "X-Request-Id";
+  static final String X_FORWARDED_FOR = "X-Forwarded-For";
+  static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+  static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+  static final String FORWARDED = "Forwarded";
+
+  private static final CharSequence USER_ID_NAME = HttpHeaders.createOptimized(USER_ID);
+  private static final CharSequence REQUEST_ID_NAME = HttpHeaders.createOptimized(REQUEST_ID);
+  private static final CharSequence X_FORWARDED_FOR_NAME = HttpHeaders.createOptimized(X_FORWARDED_FOR);
+  private static final CharSequence X_FORWARDED_PROTO_NAME = HttpHeaders.createOptimized(X_FORWARDED_PROTO);
+  private static final CharSequence X_FORWARDED_HOST_NAME = HttpHeaders.createOptimized(X_FORWARDED_HOST);
+  private static final CharSequence FORWARDED_NAME = HttpHeaders.createOptimized(FORWARDED);
+  private static final String RESERVED_PREFIX = "x-auth-";
+  private static final Pattern SANE_REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  /** What to do with a client header, by name (case-insensitive). */
+  private enum Kind { DROP, HOP_BY_HOP, UPGRADE, AUTHORIZATION, COOKIE, REQUEST_ID }
+
+  private static final Map<String, Kind> STANDARD = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+  static {
+    for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+        "trailer", "transfer-encoding"}) {
+      STANDARD.put(name, Kind.HOP_BY_HOP);
+    }
+    for (String name : new String[] {"host", X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, FORWARDED}) {
+      STANDARD.put(name, Kind.DROP);
+    }
+    STANDARD.put("upgrade", Kind.UPGRADE);
+    STANDARD.put("authorization", Kind.AUTHORIZATION);
+    STANDARD.put("cookie", Kind.COOKIE);
+    STANDARD.put(REQUEST_ID, Kind.REQUEST_ID);
+  }
+
+  private final String userIdClaim;
+  private final Map<String, String> claimHeaders;
+  private final Set<String> mappedNames = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+  private final boolean forwardAuthorization;
+
+  OutboundHeaders(RouteConfig route, String userIdClaim) {
+    this.userIdClaim = userIdClaim;
+    this.claimHeaders = Map.copyOf(route.identityHeaders());
+    this.mappedNames.addAll(route.identityHeaders().values());
+    this.forwardAuthorization = route.forwardAuthorization();
+  }
+
+  /**
+   * The upstream's headers for {@code request}: {@code claims} null for an anonymous request,
+   * {@code requestId} the id the gateway gave the request (null: a new one if the client's is not sane).
+   */
+  MultiMap build(HttpServerRequest request, JsonObject claims, String requestId, boolean upgrade) {
+    MultiMap in = request.headers();
+    MultiMap out = HttpHeaders.headers();
+    Set<String> declaredHopByHop = upgrade ? Set.of() : connectionTokens(in);
+    String clientRequestId = null;
+    for (Map.Entry<String, String> header : in) {
+      String name = header.getKey();
+      Kind kind = STANDARD.get(name);
+      if (kind == null) {
+        if (!name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length()) && !mappedNames.contains(name)
+            && (declaredHopByHop.isEmpty() || !declaredHopByHop.contains(name.toLowerCase(Locale.ROOT)))) {
+          out.add(name, header.getValue());
+        }
+        continue;
+      }
+      switch (kind) {
+        case UPGRADE -> {
+          if (upgrade) {
+            out.add(name, header.getValue());
+          }
+        }
+        case AUTHORIZATION -> {
+          if (forwardAuthorization) {
+            out.add(name, header.getValue());
+          }
+        }
+        case COOKIE -> {
+          String rest = RefreshCookies.stripFrom(header.getValue());
+          if (rest != null && !rest.isEmpty()) {
+            out.add(HttpHeaders.COOKIE, rest);
+          }
+        }
+        case REQUEST_ID -> {
+          if (clientRequestId == null) {
+            clientRequestId = header.getValue();
+          }
+        }
+        case DROP, HOP_BY_HOP -> {
+        }
+      }
+    }
+    if (upgrade) {
+      out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+    }
+    if (claims != null) {
+      put(out, USER_ID_NAME, claims.getValue(userIdClaim));
+      claimHeaders.forEach((claim, header) -> put(out, header, claims.getValue(claim)));
+    }
+    boolean sane = clientRequestId != null && SANE_REQUEST_ID.matcher(clientRequestId).matches();
+    out.set(REQUEST_ID_NAME, sane ? clientRequestId : requestId != null ? requestId : io.tokengate.ops.AccessLog.newRequestId());
+    forwarded(request, out);
+    return out;
+  }
+
+  private static void forwarded(HttpServerRequest request, MultiMap out) {
+    SocketAddress remote = request.remoteAddress();
+    String address = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+    String proto = request.scheme() == null ? "http" : request.scheme();
+    HostAndPort authority = request.authority();
+    out.set(X_FORWARDED_FOR_NAME, address).set(X_FORWARDED_PROTO_NAME, proto);
+    StringBuilder forwarded = new StringBuilder(64).append("for=");
+    if (address.indexOf(':') >= 0) {
+      forwarded.append("\"[").append(address).append("]\"");
+    } else {
+      forwarded.append(address);
+    }
+    forwarded.append(";proto=").append(proto);
+    if (authority != null) {
+      String host = authority.toString();
+      out.set(X_FORWARDED_HOST_NAME, host);
+      forwarded.append(";host=\"").append(host).append('"');
+    }
+    out.set(FORWARDED_NAME, forwarded.toString());
+  }
+
+  /** The header names a client lists in {@code Connection} (hop-by-hop by declaration), lower case. */
+  private static Set<String> connectionTokens(MultiMap in) {
+    String first = in.get(HttpHeaders.CONNECTION);
+    if (first == null || "keep-alive".equalsIgnoreCase(first) || "close".equalsIgnoreCase(first)) {
+      // the usual values name only standard hop-by-hop headers, already dropped
+      if (first == null || in.getAll(HttpHeaders.CONNECTION).size() == 1) {
+        return Set.of();
+      }
+    }
+    Set<String> names = new HashSet<>();
+    for (String value : in.getAll(HttpHeaders.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String name = token.strip().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+          names.add(name);
+        }
+      }
+    }
+    return names;
+  }
+
+  private static void put(MultiMap headers, CharSequence name, Object claim) {
+    String value = text(claim);
+    if (value != null && value.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
+      headers.set(name, value);
+    }
+  }
+
+  /** A claim as header text: strings as they are, other JSON values encoded; absent or null: no header. */
+  static String text(Object claim) {
+    if (claim == null) {
+      return null;
+    }
+    if (claim instanceof String s) {
+      return s;
+    }
+    if (claim instanceof JsonObject object) {
+      return object.encode();
+    }
+    if (claim instanceof JsonArray array) {
+      return array.encode();
+    }
+    return String.valueOf(claim);
+  }
+}
