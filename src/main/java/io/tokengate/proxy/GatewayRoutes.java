@@ -143,13 +143,16 @@ public final class GatewayRoutes {
         route.upstreamHeaders(request, claims, log == null ? null : log.id(), upgrade), hasBody, upgrade, log);
   }
 
-  /** A refused request: its JSON answer; an unread body means the connection cannot carry another request. */
+  /**
+   * A refused request: its JSON answer. A body the client is still sending is not read: the
+   * connection closes after the answer rather than swallow it.
+   */
   private static void refuse(HttpServerRequest request, ApiException error) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
       return;
     }
-    if (!request.isEnded()) {
+    if (Forwarder.hasBody(request) && !request.isEnded()) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       request.resume();
     }

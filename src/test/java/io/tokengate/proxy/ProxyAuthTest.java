@@ -89,6 +89,7 @@ class ProxyAuthTest {
     assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"api\"");
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
     assertThat(response.bodyAsJsonObject()).isEqualTo(body);
+    assertThat(response.getHeader("Connection")).as("a refused request without a body keeps its connection").isNull();
     assertThat(upstream.seen()).isEmpty();
   }
 
