@@ -81,10 +81,11 @@ public final class GatewayMetrics {
   }
 
   /**
-   * A Vert.x instance whose metrics land in this registry, with route, method and status labels
-   * on HTTP server metrics. Vert.x's HTTP client metrics are off: the proxy measures its upstream
-   * calls itself ({@link #upstream}), with meters bound once per route instead of looked up per
-   * request; no {@code remote} label either, so no client address ever becomes a series. Instances
+   * A Vert.x instance whose metrics land in this registry. The HTTP server's per-request metrics
+   * (route, method and status labels) come from {@link ServerRequestMetrics}, and Vert.x's HTTP
+   * client metrics are off: the proxy measures its upstream calls itself ({@link #upstream}); both
+   * bind their meters once per series instead of looking them up per request. No {@code remote}
+   * label, so no client address ever becomes a series. Instances
    * with the same labels share one gauge (Vert.x sums them; Micrometer warns once, harmlessly, and
    * logback.xml silences it). The registry name is unique: Vert.x keeps registries in a static map
    * by name. Vert.x adds meter filters to the registry, so call this before registering any meter.
@@ -99,12 +100,11 @@ public final class GatewayMetrics {
             Label.CLIENT_NAME))
         .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
     if (!requestMetrics) {
-      metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
-          .addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
+      metrics.addDisabledMetricsCategory(MetricsDomain.NET_SERVER).addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
     }
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new LeanMetricsFactory(new MicrometerMetricsFactory(registry), registry, requestMetrics))
         .build();
   }
 
