@@ -6,6 +6,7 @@ import io.tokengate.ops.AccessLog;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.UpstreamMeters;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -40,7 +42,8 @@ import java.util.concurrent.TimeoutException;
  *       ({@link UpstreamHealth}), and trying the next one when a connection cannot be made
  *       (nothing has been sent yet, so that is always safe).</li>
  *   <li><b>Timeouts:</b> the route's timeout as connect timeout and as idle timeout (no byte from the
- *       upstream for that long fails the request; not for WebSockets, which may be quiet).</li>
+ *       upstream for that long fails the request; not for WebSockets, which may be quiet), see
+ *       {@link #track}.</li>
  *   <li><b>Failures</b> before the upstream's response began become JSON: {@code 504 upstream_timeout}
  *       for a timeout, {@code 502 upstream_unavailable} otherwise (also for a WebSocket upgrade). A
  *       failure after that, or a client that goes away, resets both sides: a half-relayed
@@ -73,20 +76,31 @@ final class Forwarder {
   private record Target(URI uri, String host, int port, boolean ssl, String label, UpstreamMeters meters) {
   }
 
+  private final Vertx vertx;
   private final String route;
   private final Target[] targets;
   private final HttpClient client;
   private final UpstreamHealth health;
   private final long timeoutMillis;
+  private final long timeoutNanos;
+  private final long sweepMillis;
+  /** Exchanges waiting on their upstream, least recently active first: one timeout, so also deadline order. */
+  private Exchange oldest;
+  private Exchange newest;
+  private long sweeper = -1;
 
-  Forwarder(String route, List<URI> upstreams, Duration timeout, HttpClient client, UpstreamHealth health, GatewayMetrics metrics) {
+  Forwarder(Vertx vertx, String route, List<URI> upstreams, Duration timeout, HttpClient client, UpstreamHealth health,
+            GatewayMetrics metrics) {
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("route " + route + " has no upstream");
     }
+    this.vertx = vertx;
     this.route = route;
     this.client = client;
     this.health = health;
     this.timeoutMillis = Math.max(1, timeout.toMillis());
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    this.sweepMillis = Math.max(10, Math.min(1000, timeoutMillis / 10));
     this.targets = new Target[upstreams.size()];
     for (int i = 0; i < targets.length; i++) {
       URI uri = upstreams.get(i);
@@ -131,6 +145,78 @@ final class Forwarder {
     return false;
   }
 
+  /**
+   * The route's timeout as an idle timeout (no byte from the upstream for that long fails the
+   * exchange: 504 before the response head, a reset after), kept without a timer per request: the
+   * exchanges sit in a list in order of their last upstream activity, and one periodic sweep per
+   * route and event loop (a tenth of the timeout, 10 ms to 1 s) expires them from its old end.
+   */
+  private void track(Exchange exchange) {
+    exchange.tracked = true;
+    exchange.lastActive = System.nanoTime();
+    append(exchange);
+    if (sweeper == -1) {
+      sweeper = vertx.setPeriodic(sweepMillis, id -> sweep());
+    }
+  }
+
+  private void touch(Exchange exchange) {
+    if (!exchange.tracked) {
+      return;
+    }
+    exchange.lastActive = System.nanoTime();
+    if (exchange != newest) {
+      unlink(exchange);
+      append(exchange);
+    }
+  }
+
+  private void untrack(Exchange exchange) {
+    if (exchange.tracked) {
+      exchange.tracked = false;
+      unlink(exchange);
+    }
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    while (oldest != null && now - oldest.lastActive >= timeoutNanos) {
+      Exchange expired = oldest;
+      untrack(expired);
+      expired.upstream.reset(0, new TimeoutException("no answer from the upstream for " + timeoutMillis + " ms"));
+    }
+    if (oldest == null) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
+  }
+
+  private void append(Exchange exchange) {
+    exchange.older = newest;
+    exchange.newer = null;
+    if (newest != null) {
+      newest.newer = exchange;
+    } else {
+      oldest = exchange;
+    }
+    newest = exchange;
+  }
+
+  private void unlink(Exchange exchange) {
+    if (exchange.older != null) {
+      exchange.older.newer = exchange.newer;
+    } else {
+      oldest = exchange.newer;
+    }
+    if (exchange.newer != null) {
+      exchange.newer.older = exchange.older;
+    } else {
+      newest = exchange.older;
+    }
+    exchange.older = null;
+    exchange.newer = null;
+  }
+
   /** One request on its way through. */
   private final class Exchange {
 
@@ -143,6 +229,10 @@ final class Forwarder {
     private HttpClientRequest upstream;
     private Target target;
     private long sentAt;
+    private long lastActive;
+    private boolean tracked;
+    private Exchange older;
+    private Exchange newer;
 
     Exchange(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
       this.request = request;
@@ -164,9 +254,6 @@ final class Forwarder {
           .setURI(uri)
           .setHeaders(headers)
           .setConnectTimeout(timeoutMillis);
-      if (!upgrade) {
-        options.setIdleTimeout(timeoutMillis);
-      }
       client.request(options).onComplete(connected -> {
         if (connected.succeeded()) {
           health.markUp(index);
@@ -201,7 +288,10 @@ final class Forwarder {
         outbound.reset();
         return;
       }
-      response.closeHandler(v -> outbound.reset());
+      response.closeHandler(v -> {
+        untrack(this);
+        outbound.reset();
+      });
       sentAt = System.nanoTime();
       if (upgrade) {
         outbound.connect().onComplete(answered -> {
@@ -214,6 +304,7 @@ final class Forwarder {
         request.resume();
         return;
       }
+      track(this);
       if (hasBody) {
         if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
           outbound.setChunked(true);
@@ -234,6 +325,7 @@ final class Forwarder {
     }
 
     private void relay(HttpClientResponse answer) {
+      touch(this);
       int status = answer.statusCode();
       target.meters().responded(status, System.nanoTime() - sentAt);
       HttpServerResponse response = request.response();
@@ -256,6 +348,7 @@ final class Forwarder {
         if (request.version() == HttpVersion.HTTP_1_0) {
           // no chunked encoding for HTTP/1.0: buffer the body to learn its length
           answer.body().onComplete(body -> {
+            untrack(this);
             if (body.succeeded()) {
               response.end(body.result());
             } else {
@@ -266,14 +359,29 @@ final class Forwarder {
         }
         response.setChunked(true);
       }
-      Pipe<Buffer> body = answer.pipe();
-      body.endOnFailure(false);
-      body.to(response).onFailure(e -> {
+      relayBody(answer, response);
+    }
+
+    /** The body, chunk by chunk with back-pressure; each chunk is upstream activity (see {@link #track}). */
+    private void relayBody(HttpClientResponse answer, HttpServerResponse response) {
+      answer.handler(chunk -> {
+        touch(this);
+        response.write(chunk);
+        if (response.writeQueueFull()) {
+          answer.pause();
+          response.drainHandler(v -> answer.resume());
+        }
+      });
+      answer.exceptionHandler(e -> {
+        untrack(this);
         upstream.reset();
         response.reset();
       });
+      answer.endHandler(v -> {
+        untrack(this);
+        response.end();
+      });
     }
-
     private boolean mayHaveBody(int status) {
       return status >= 200 && status != 204 && status != 304 && request.method() != HttpMethod.HEAD;
     }
@@ -297,6 +405,7 @@ final class Forwarder {
     }
 
     private void fail(Target failed, Throwable failure) {
+      untrack(this);
       boolean timeout = isTimeout(failure);
       failed.meters().failed(timeout ? UpstreamMeters.Failure.TIMEOUT
           : failure instanceof ConnectException ? UpstreamMeters.Failure.CONNECT : UpstreamMeters.Failure.OTHER);

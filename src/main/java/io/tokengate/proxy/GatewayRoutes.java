@@ -52,7 +52,7 @@ public final class GatewayRoutes {
         .filter(route -> !route.upstreams().isEmpty())
         .sorted(Comparator.comparingInt((RouteConfig route) -> route.path().length()).reversed())
         .forEach(route -> routes.add(new Mounted(new ProxyRoute(route, config, codec, revocations),
-            new Forwarder(route.name(), route.upstreams(), route.timeout(), client(vertx, route),
+            new Forwarder(vertx, route.name(), route.upstreams(), route.timeout(), client(vertx, route),
                 new UpstreamHealth(route.upstreams().size(), UpstreamHealth.DEFAULT_DOWN_FOR, System::nanoTime), metrics))));
   }
 

@@ -27,6 +27,7 @@ class ProxyFaultTest {
   private static final Duration SLOW_TIMEOUT = Duration.ofMillis(600);
 
   private static UpstreamServer slow;
+  private static UpstreamServer stalling;
   private static UpstreamServer first;
   private static UpstreamServer second;
   private static UpstreamServer survivor;
@@ -36,6 +37,7 @@ class ProxyFaultTest {
   @BeforeAll
   static void start() {
     slow = UpstreamServer.silent("slow");
+    stalling = UpstreamServer.stalling("stalling");
     first = UpstreamServer.json("first");
     second = UpstreamServer.json("second");
     survivor = UpstreamServer.json("survivor");
@@ -43,6 +45,7 @@ class ProxyFaultTest {
     JsonArray routes = new JsonArray()
         .add(open("dead", "/api/dead/", dead))
         .add(open("slow", "/api/slow/", slow.url()).put("timeout", "PT" + SLOW_TIMEOUT.toMillis() / 1000.0 + "S"))
+        .add(open("stalling", "/api/stalling/", stalling.url()).put("timeout", "PT" + SLOW_TIMEOUT.toMillis() / 1000.0 + "S"))
         .add(open("pair", "/api/pair/", new JsonArray().add(first.url()).add(second.url())))
         .add(open("failover", "/api/failover/", new JsonArray().add(dead).add(survivor.url())));
     gateway = TestGateway.start(new JsonObject().put("routes", routes));
@@ -55,7 +58,7 @@ class ProxyFaultTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {http, gateway, slow, first, second, survivor}) {
+    for (AutoCloseable closeable : new AutoCloseable[] {http, gateway, slow, stalling, first, second, survivor}) {
       try {
         if (closeable != null) {
           closeable.close();
@@ -116,6 +119,17 @@ class ProxyFaultTest {
         .isEqualTo(new JsonObject().put("detail", "Gateway timeout").put("code", "upstream_timeout"));
     assertThat(elapsed).isBetween(SLOW_TIMEOUT.toMillis() - 50, SLOW_TIMEOUT.toMillis() + 1_500);
     assertThat(slow.seen()).isNotEmpty();
+    assertThat(http.request(HttpMethod.GET, "/api/pair/x").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an upstream whose body stalls after the head: the client's connection is reset after about the timeout, never a short body passed off as whole")
+  void stalledBody() {
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> http.request(HttpMethod.GET, "/api/stalling/x")).as("an incomplete answer fails the client").isNotNull();
+    long elapsed = (System.nanoTime() - started) / 1_000_000;
+    assertThat(elapsed).isBetween(SLOW_TIMEOUT.toMillis() - 50, SLOW_TIMEOUT.toMillis() + 1_500);
+    assertThat(stalling.seen()).hasSize(1);
     assertThat(http.request(HttpMethod.GET, "/api/pair/x").statusCode()).isEqualTo(200);
   }
 

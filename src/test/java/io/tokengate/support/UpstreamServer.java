@@ -53,6 +53,11 @@ public final class UpstreamServer implements AutoCloseable {
     return new UpstreamServer(name).listen(Behaviour.SILENT);
   }
 
+  /** Answers 200 with a Content-Length of 1000, sends 10 bytes of it, then nothing more (a stalled body). */
+  public static UpstreamServer stalling(String name) {
+    return new UpstreamServer(name).listen(Behaviour.STALL);
+  }
+
   public static UpstreamServer echo(String name) {
     return new UpstreamServer(name).listen(Behaviour.ECHO);
   }
@@ -70,7 +75,7 @@ public final class UpstreamServer implements AutoCloseable {
     }
   }
 
-  private enum Behaviour { JSON, SILENT, ECHO }
+  private enum Behaviour { JSON, SILENT, ECHO, STALL }
 
   private UpstreamServer listen(Behaviour behaviour) {
     server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -97,6 +102,7 @@ public final class UpstreamServer implements AutoCloseable {
             });
             case SILENT -> { }
             case ECHO -> echo(request);
+            case STALL -> request.response().putHeader("Content-Length", "1000").write("0123456789");
             default -> throw new IllegalStateException();
           }
         });
