@@ -47,15 +47,23 @@ END
 $$;
 
 -- Locks a presented refresh token's row until the transaction ends, so concurrent uses of one
--- token serialize, recording it first if it has no row (a token minted elsewhere, e.g. by Simple
--- JWT, is its own family); then reads its state in a new statement, after the lock.
+-- token serialize, and reads its state in a new statement, after the lock. A token with no row (one
+-- minted elsewhere, e.g. by Simple JWT) is recorded as its own family: a row this transaction
+-- inserted is locked by the insert, unseen by others and in a known state, so it is not read back.
 CREATE FUNCTION tokengate_lock_token(p_jti varchar, p_user_id varchar, p_iat timestamptz, p_exp timestamptz,
         OUT token_id bigint, OUT family varchar, OUT rotated boolean, OUT blacklisted boolean)
     LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM tokengate_outstanding_token WHERE jti = p_jti FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM tokengate_record_issued(p_jti, p_user_id, p_jti, p_iat, p_exp, NULL, NULL);
+        INSERT INTO tokengate_outstanding_token (jti, user_id, family, created_at, expires_at)
+        VALUES (p_jti, p_user_id, p_jti, p_iat, p_exp)
+        ON CONFLICT (jti) DO NOTHING
+        RETURNING id, p_jti, false, false INTO token_id, family, rotated, blacklisted;
+        IF FOUND THEN
+            RETURN;
+        END IF;
+        -- another transaction recorded it since the first statement: wait for its lock
         PERFORM 1 FROM tokengate_outstanding_token WHERE jti = p_jti FOR UPDATE;
     END IF;
     SELECT o.id, o.family, o.rotated_at IS NOT NULL,
