@@ -37,7 +37,7 @@ public final class TokenRepository {
   public enum Verdict { SUCCESS, BLACKLISTED, REUSE, INACTIVE }
 
   /** A refresh's verdict and, for {@code REUSE}, how many tokens of the family were newly blacklisted. */
-  public record Refreshed(Verdict verdict, int revoked) {
+  public record RefreshResult(Verdict verdict, int revoked) {
   }
 
   private final Pool pool;
@@ -61,7 +61,7 @@ public final class TokenRepository {
    * inactive user; reuse of a rotated token blacklists its family. The user's state is read by a
    * subquery of the same statement, as the function must not know the users table.
    */
-  public Future<Refreshed> refresh(Presented token, UserRepository users, Issued issued, boolean retire, boolean revokeAccess) {
+  public Future<RefreshResult> refresh(Presented token, UserRepository users, Issued issued, boolean retire, boolean revokeAccess) {
     UserRepository.Subquery active = users.isActiveByClaim(token.userId(), 5);
     return pool.preparedQuery("SELECT outcome, revoked FROM tokengate_refresh($1, $2, $3, $4, " + active.sql()
             + ", $6, $7, $8, $9, $10, $11, $12)")
@@ -70,7 +70,7 @@ public final class TokenRepository {
             time(issued.accessExp()), revokeAccess))
         .map(rows -> {
           Row row = rows.iterator().next();
-          return new Refreshed(Verdict.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)), row.getInteger("revoked"));
+          return new RefreshResult(Verdict.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)), row.getInteger("revoked"));
         });
   }
 

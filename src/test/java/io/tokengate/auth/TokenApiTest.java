@@ -303,6 +303,18 @@ class TokenApiTest {
     }
 
     @Test
+    @DisplayName("a user id claim given as text finds the same user (compared as text)")
+    void textUserId() {
+      int id = users.create("texty", "pw-texty", true);
+      String refresh = Jwts.hs256(Jwts.claims("refresh", String.valueOf(id), 100), SIGNING_KEY);
+      HttpResponse<Buffer> response = post(REFRESH, new JsonObject().put("refresh", refresh));
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+      users.setActive("texty", false);
+      assertError(post(REFRESH, new JsonObject().put("refresh", Jwts.hs256(Jwts.claims("refresh", String.valueOf(id), 100), SIGNING_KEY))),
+          401, detail("No active account found for the given token.", "no_active_account"));
+    }
+
+    @Test
     @DisplayName("a rotated token reused after its user was deactivated is 'Token is blacklisted' and still revokes the family")
     void reuseWinsOverInactiveUser() {
       users.create("reuser", "pw-reuser", true);
