@@ -1,26 +1,43 @@
 package io.tokengate.auth;
 
+import io.tokengate.users.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 /**
  * Outstanding and blacklisted refresh tokens (Simple JWT's token_blacklist app), plus the token
- * family used to revoke everything descended from one login. Methods taking a connection run in
- * the caller's transaction.
+ * family used to revoke everything descended from one login. A login's pair, a refresh and a
+ * blacklist are each one statement in one round trip, committed on its own: the token functions
+ * of migration {@code V6__token_functions.sql} do their locking and writing inside PostgreSQL.
+ * Methods taking a client run in the caller's transaction.
  */
 public final class TokenRepository {
 
-  /** A refresh token's stored state, read under a row lock. */
-  public record Outstanding(long id, String family, boolean blacklisted, boolean rotated) {
+  /** A presented refresh token, with what its row gets if it has none yet (minted elsewhere, e.g. by Simple JWT). */
+  public record Presented(String jti, Object userId, long iat, long exp) {
+  }
+
+  /**
+   * What is issued at {@code now}: a refresh token ({@code refreshJti} null when a refresh does not
+   * rotate) and an access token ({@code accessJti} null when access tokens are not recorded).
+   */
+  public record Issued(long now, String refreshJti, long refreshExp, String accessJti, long accessExp) {
+  }
+
+  /** How a refresh ended; only {@code SUCCESS} issued anything. */
+  public enum Verdict { SUCCESS, BLACKLISTED, REUSE, INACTIVE }
+
+  /** A refresh's verdict and, for {@code REUSE}, how many tokens of the family were newly blacklisted. */
+  public record RefreshResult(Verdict verdict, int revoked) {
   }
 
   private final Pool pool;
@@ -29,79 +46,43 @@ public final class TokenRepository {
     this.pool = pool;
   }
 
-  public Pool pool() {
-    return pool;
-  }
-
-  /** Records a refresh token as outstanding (no-op if already recorded). */
-  public Future<Void> record(SqlClient client, String jti, Object userId, String family, long iat, long exp) {
-    return client.preparedQuery("INSERT INTO tokengate_outstanding_token (jti, user_id, family, created_at, expires_at)"
-            + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (jti) DO NOTHING")
-        .execute(Tuple.of(jti, userId == null ? null : String.valueOf(userId), family, time(iat), time(exp)))
+  /** Records a new login's pair: the refresh token as outstanding, the first of its own family. */
+  public Future<Void> issue(Object userId, Issued issued) {
+    return pool.preparedQuery("SELECT tokengate_record_issued($1, $2, $1, $3, $4, $5, $6)")
+        .execute(Tuple.of(issued.refreshJti(), text(userId), time(issued.now()), time(issued.refreshExp()),
+            issued.accessJti(), time(issued.accessExp())))
         .mapEmpty();
   }
 
   /**
-   * Records the token if needed (a token minted elsewhere, e.g. by Simple JWT, has no row yet) and
-   * locks its row until the transaction ends, so concurrent refreshes of one token serialize.
+   * Simple JWT's refresh as one statement, committed on its own (see the migration
+   * {@code V6__token_functions.sql}): locks the presented token's row (recording it if it has
+   * none), so concurrent refreshes of one token serialize; a blacklisted token wins over an
+   * inactive user; reuse of a rotated token blacklists its family. The user's state is read by a
+   * subquery of the same statement, as the function must not know the users table.
    */
-  public Future<Outstanding> lock(SqlConnection conn, String jti, Object userId, long iat, long exp) {
-    // Lock, then read the state in a second statement: under READ COMMITTED only a new statement
-    // sees what a transaction that held the lock before us committed. Both are sent at once
-    // (pipelined): PostgreSQL runs the second after the first has its lock. A token minted
-    // elsewhere (Simple JWT) has no row yet: record it, then lock and read again.
-    Future<Boolean> locked = lockRow(conn, jti);
-    Future<RowSet<Row>> state = readState(conn, jti);
-    return Future.all(locked, state).compose(both -> locked.result()
-        ? Future.succeededFuture(outstanding(state.result()))
-        : record(conn, jti, userId, jti, iat, exp)
-            .compose(v -> lockRow(conn, jti))
-            .compose(v -> readState(conn, jti))
-            .map(TokenRepository::outstanding));
+  public Future<RefreshResult> refresh(Presented token, UserRepository users, Issued issued, boolean retire, boolean revokeAccess) {
+    UserRepository.Subquery active = users.isActiveByClaim(token.userId(), 5);
+    return pool.preparedQuery("SELECT outcome, revoked FROM tokengate_refresh($1, $2, $3, $4, " + active.sql()
+            + ", $6, $7, $8, $9, $10, $11, $12)")
+        .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()), active.parameter(),
+            time(issued.now()), issued.refreshJti(), time(issued.refreshExp()), retire, issued.accessJti(),
+            time(issued.accessExp()), revokeAccess))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new RefreshResult(Verdict.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)), row.getInteger("revoked"));
+        });
   }
 
-  private static Future<RowSet<Row>> readState(SqlConnection conn, String jti) {
-    return conn.preparedQuery("SELECT o.id, o.family, o.rotated_at IS NOT NULL AS rotated,"
-            + " EXISTS (SELECT 1 FROM tokengate_blacklisted_token b WHERE b.token_id = o.id) AS blacklisted"
-            + " FROM tokengate_outstanding_token o WHERE o.jti = $1")
-        .execute(Tuple.of(jti));
-  }
-
-  private static Outstanding outstanding(RowSet<Row> rows) {
-    Row row = rows.iterator().next();
-    return new Outstanding(row.getLong("id"), row.getString("family"), row.getBoolean("blacklisted"),
-        row.getBoolean("rotated"));
-  }
-
-  private static Future<Boolean> lockRow(SqlConnection conn, String jti) {
-    return conn.preparedQuery("SELECT id FROM tokengate_outstanding_token WHERE jti = $1 FOR UPDATE")
-        .execute(Tuple.of(jti))
-        .map(rows -> rows.size() > 0);
-  }
-
-  /** Blacklists a refresh token and marks it rotated, in one statement (the rotation's retirement). */
-  public Future<Void> retire(SqlClient client, long tokenId) {
-    return client.preparedQuery("WITH blacklisted AS (INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at)"
-            + " VALUES ($1, now()) ON CONFLICT (token_id) DO NOTHING)"
-            + " UPDATE tokengate_outstanding_token SET rotated_at = now() WHERE id = $1")
-        .execute(Tuple.of(tokenId))
-        .mapEmpty();
-  }
-
-  public Future<Void> blacklist(SqlClient client, long tokenId) {
-    return client.preparedQuery("INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at) VALUES ($1, now())"
-            + " ON CONFLICT (token_id) DO NOTHING")
-        .execute(Tuple.of(tokenId))
-        .mapEmpty();
-  }
-
-  /** Blacklists every token of a family; returns how many were newly blacklisted. */
-  public Future<Integer> blacklistFamily(SqlClient client, String family) {
-    return client.preparedQuery("INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at)"
-            + " SELECT id, now() FROM tokengate_outstanding_token WHERE family = $1"
-            + " ON CONFLICT (token_id) DO NOTHING")
-        .execute(Tuple.of(family))
-        .map(RowSet::rowCount);
+  /**
+   * Blacklists a presented refresh token (recording it if it has no row) and, with
+   * {@code revokeAccess}, its session's access tokens, in one statement; false, with nothing
+   * changed, when it was already blacklisted.
+   */
+  public Future<Boolean> blacklist(Presented token, boolean revokeAccess) {
+    return pool.preparedQuery("SELECT tokengate_blacklist($1, $2, $3, $4, $5) AS blacklisted")
+        .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()), revokeAccess))
+        .map(rows -> rows.iterator().next().getBoolean("blacklisted"));
   }
 
   /** Blacklists every unexpired outstanding token of a user (log out everywhere); returns the count. */
@@ -151,6 +132,10 @@ public final class TokenRepository {
         .compose(rows -> rows.rowCount() < batchSize
             ? Future.succeededFuture(deletedSoFar + rows.rowCount())
             : purgeFrom(table, condition, deletedSoFar + rows.rowCount(), batchSize));
+  }
+
+  private static String text(Object userId) {
+    return userId == null ? null : String.valueOf(userId);
   }
 
   private static OffsetDateTime time(long epochSeconds) {

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.tokengate.revocation.RevocationRepository;
 import io.tokengate.revocation.Revocations;
 
@@ -52,17 +51,14 @@ public final class TokenService {
     JsonObject refresh = TokenClaims.fresh(TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds())
         .put(config.userIdClaim(), user.claimValue());
     JsonObject access = TokenClaims.derive(refresh, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
-    String jti = refresh.getString("jti");
-    // both inserts are sent at once on the transaction's connection (pipelined)
-    return tokens.pool().withTransaction(conn -> Future.all(
-            tokens.record(conn, jti, user.claimValue(), jti, now, refresh.getLong("exp")),
-            recordAccess(conn, access, jti)))
+    return tokens.issue(user.claimValue(), issued(now, refresh, access))
         .map(v -> new JsonObject().put("refresh", codec.sign(refresh)).put("access", codec.sign(access)));
   }
 
   /**
    * Simple JWT's refresh: a new access token, plus a rotated refresh token when rotation is on.
-   * Presenting a token that was already rotated is reuse: its whole family is revoked.
+   * Presenting a token that was already rotated is reuse: its whole family is revoked. The new
+   * tokens' claims are made before the database decides and signed only if it says yes.
    */
   public Future<JsonObject> refresh(String token) {
     return codec.verify(token)
@@ -70,31 +66,31 @@ public final class TokenService {
           TokenClaims.requireType(claims, TokenClaims.REFRESH);
           return claims;
         })
-        .compose(claims -> tokens.pool().withTransaction(conn -> {
-          String jti = claims.getString("jti");
-          Object userId = claims.getValue(config.userIdClaim());
-          // the user is read in the same pipelined batch as the lock; a blacklisted token still wins
-          Future<TokenRepository.Outstanding> locked = tokens.lock(conn, jti, userId, claims.getLong("iat", nowSeconds()),
-              claims.getLong("exp"));
-          Future<User> user = userId == null ? Future.succeededFuture() : users.findByClaim(conn, userId);
-          return Future.all(locked, user).compose(both -> {
-            TokenRepository.Outstanding row = locked.result();
-            if (row.blacklisted()) {
-              return row.rotated()
-                  ? tokens.blacklistFamily(conn, row.family())
-                      .compose(n -> revokeSession(conn, row.family(), "reuse").map(access -> new Refreshed(null, Refresh.REUSE, n)))
-                  : Future.succeededFuture(new Refreshed(null, Refresh.BLACKLISTED, 0));
-            }
-            if (user.result() == null || !user.result().isActive()) {
-              return Future.failedFuture(noActiveAccount());
-            }
-            return rotate(conn, claims, row).map(body -> new Refreshed(body, Refresh.SUCCESS, 0));
-          });
-        }))
+        .compose(this::rotate)
         .andThen(this::count)
         .compose(result -> result.body() == null
             ? Future.failedFuture(new TokenException(TokenException.BLACKLISTED))
             : Future.succeededFuture(result.body()));
+  }
+
+  private Future<Refreshed> rotate(JsonObject claims) {
+    long now = nowSeconds();
+    JsonObject access = TokenClaims.derive(claims, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
+    JsonObject next = config.rotateRefreshTokens()
+        ? TokenClaims.derive(claims, TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds())
+        : null;
+    return tokens.refresh(presented(claims), users, issued(now, next, access), config.blacklistAfterRotation(), config.revokeAccess())
+        .compose(result -> switch (result.verdict()) {
+          case SUCCESS -> Future.succeededFuture(new Refreshed(signed(access, next), Refresh.SUCCESS, 0));
+          case BLACKLISTED -> Future.succeededFuture(new Refreshed(null, Refresh.BLACKLISTED, 0));
+          case REUSE -> Future.succeededFuture(new Refreshed(null, Refresh.REUSE, result.revoked()));
+          case INACTIVE -> Future.failedFuture(noActiveAccount());
+        });
+  }
+
+  private JsonObject signed(JsonObject access, JsonObject next) {
+    JsonObject body = new JsonObject().put("access", codec.sign(access));
+    return next == null ? body : body.put("refresh", codec.sign(next));
   }
 
   private void count(AsyncResult<Refreshed> result) {
@@ -108,23 +104,6 @@ public final class TokenService {
     } else {
       metrics.refresh(Refresh.ERROR);
     }
-  }
-
-  private Future<JsonObject> rotate(SqlConnection conn, JsonObject claims, TokenRepository.Outstanding row) {
-    long now = nowSeconds();
-    JsonObject access = TokenClaims.derive(claims, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
-    JsonObject result = new JsonObject().put("access", codec.sign(access));
-    if (!config.rotateRefreshTokens()) {
-      return recordAccess(conn, access, row.family()).map(result);
-    }
-    JsonObject next = TokenClaims.derive(claims, TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds());
-    Object userId = claims.getValue(config.userIdClaim());
-    Future<Void> retire = config.blacklistAfterRotation() ? tokens.retire(conn, row.id()) : Future.succeededFuture();
-    // independent statements of one transaction, pipelined on its connection
-    return Future.all(retire,
-            tokens.record(conn, next.getString("jti"), userId, row.family(), now, next.getLong("exp")),
-            recordAccess(conn, access, row.family()))
-        .map(v -> result.put("refresh", codec.sign(next)));
   }
 
   /** Simple JWT's verify: any valid token of ours; a blacklisted or revoked one gets DRF's 400. */
@@ -154,12 +133,10 @@ public final class TokenService {
           TokenClaims.requireType(claims, TokenClaims.REFRESH);
           return claims;
         })
-        .compose(claims -> tokens.pool().withTransaction(conn ->
-            tokens.lock(conn, claims.getString("jti"), claims.getValue(config.userIdClaim()),
-                    claims.getLong("iat", nowSeconds()), claims.getLong("exp"))
-                .compose(row -> row.blacklisted()
-                    ? Future.<Void>failedFuture(new TokenException(TokenException.BLACKLISTED))
-                      : tokens.blacklist(conn, row.id()).compose(v -> revokeSession(conn, row.family(), "logout")).mapEmpty())))
+        .compose(claims -> tokens.blacklist(presented(claims), config.revokeAccess()))
+        .compose(blacklisted -> blacklisted
+            ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new TokenException(TokenException.BLACKLISTED)))
         .onSuccess(v -> metrics.revoked(Revocation.BLACKLIST, 1));
   }
 
@@ -175,14 +152,17 @@ public final class TokenService {
         .onSuccess(n -> metrics.revoked(Revocation.USER, n));
   }
 
-  private Future<Void> recordAccess(SqlClient client, JsonObject access, String family) {
-    return config.revokeAccess()
-        ? revocationStore.recordAccess(client, access.getString("jti"), family, access.getLong("exp"))
-        : Future.succeededFuture();
+  /** A presented refresh token; one with no row yet is recorded with its own times, as its own family. */
+  private TokenRepository.Presented presented(JsonObject claims) {
+    return new TokenRepository.Presented(claims.getString("jti"), claims.getValue(config.userIdClaim()),
+        claims.getLong("iat", nowSeconds()), claims.getLong("exp"));
   }
 
-  private Future<Integer> revokeSession(SqlClient client, String family, String reason) {
-    return config.revokeAccess() ? revocationStore.revokeSession(client, family, reason) : Future.succeededFuture(0);
+  /** What gets recorded of new tokens: the refresh token unless there is none, the access token with {@code jwt.revoke_access}. */
+  private TokenRepository.Issued issued(long now, JsonObject refresh, JsonObject access) {
+    return new TokenRepository.Issued(now, refresh == null ? null : refresh.getString("jti"),
+        refresh == null ? now : refresh.getLong("exp"), config.revokeAccess() ? access.getString("jti") : null,
+        access.getLong("exp"));
   }
 
   private static ApiException noActiveAccount() {

@@ -7,16 +7,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Writes revocations and announces each one with {@code NOTIFY} (delivered when the caller's
- * transaction commits); reads the unexpired ones at start-up. Also records which access tokens
- * belong to which login session, so a session's access tokens can be revoked with it.
+ * transaction commits); reads the unexpired ones at start-up. A session's access tokens are
+ * recorded and revoked by the token functions of migration {@code V6__token_functions.sql}, which
+ * announce the same way.
  */
 public final class RevocationRepository {
 
@@ -25,23 +23,6 @@ public final class RevocationRepository {
   private static final String ANNOUNCE = "SELECT pg_notify('" + CHANNEL + "', json_build_object('kind', kind, 'value', value,"
       + " 'reason', reason, 'not_before', not_before, 'expires', floor(extract(epoch FROM expires_at))::bigint)::text)"
       + " FROM inserted";
-
-  /** Records an issued access token as part of a session (refresh-token family). */
-  public Future<Void> recordAccess(SqlClient client, String jti, String family, long exp) {
-    return client.preparedQuery("INSERT INTO tokengate_issued_access (jti, family, expires_at) VALUES ($1, $2, $3)"
-            + " ON CONFLICT (jti) DO NOTHING")
-        .execute(Tuple.of(jti, family, OffsetDateTime.ofInstant(Instant.ofEpochSecond(exp), ZoneOffset.UTC)))
-        .mapEmpty();
-  }
-
-  /** Revokes every unexpired access token of a session; returns how many. */
-  public Future<Integer> revokeSession(SqlClient client, String family, String reason) {
-    return client.preparedQuery("WITH inserted AS (INSERT INTO tokengate_revocation (kind, value, reason, expires_at)"
-            + " SELECT 'jti', jti, $2, expires_at FROM tokengate_issued_access WHERE family = $1 AND expires_at > now()"
-            + " RETURNING kind, value, reason, not_before, expires_at) " + ANNOUNCE)
-        .execute(Tuple.of(family, reason))
-        .map(rows -> rows.size());
-  }
 
   /** Revokes every token of a user issued before now, for {@code lifetimeSeconds} (the longest a token lives). */
   public Future<Void> revokeUser(SqlClient client, Object userId, String reason, long lifetimeSeconds) {

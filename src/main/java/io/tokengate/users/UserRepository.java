@@ -36,20 +36,23 @@ public final class UserRepository {
     return one(pool, "SELECT " + columns + " FROM " + table + " WHERE username = $1", Tuple.of(username));
   }
 
-  /** The user whose {@code user_id_field} equals a token's user id claim, or {@code null}. */
-  public Future<User> findByClaim(Object claimValue) {
-    return findByClaim(pool, claimValue);
-  }
-
-  /** As {@link #findByClaim(Object)}, on the caller's connection (inside its transaction). */
-  public Future<User> findByClaim(SqlClient client, Object claimValue) {
+  /**
+   * A scalar subquery giving whether the user whose {@code user_id_field} equals a token's user id
+   * claim is active (NULL when there is no such user or no claim), with its one parameter as
+   * {@code $param}. Another statement embeds it, so checking the user costs no statement and no
+   * round trip of its own.
+   */
+  public Subquery isActiveByClaim(Object claimValue, int param) {
+    String select = "(SELECT is_active FROM " + table + " WHERE " + userIdField;
     if (claimValue instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
       // an integer id (Django's default): compared as bigint, so the primary key index is used
-      return one(client, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + " = $1::bigint",
-          Tuple.of(number.longValue()));
+      return new Subquery(select + " = $" + param + "::bigint)", number.longValue());
     }
-    return one(client, "SELECT " + columns + " FROM " + table + " WHERE " + userIdField + "::text = $1",
-        Tuple.of(String.valueOf(claimValue)));
+    return new Subquery(select + "::text = $" + param + ")", claimValue == null ? null : String.valueOf(claimValue));
+  }
+
+  /** SQL to embed in another statement, and the value of its one parameter. */
+  public record Subquery(String sql, Object parameter) {
   }
 
   public Future<User> create(String username, String email, String passwordHash, boolean staff, boolean superuser) {

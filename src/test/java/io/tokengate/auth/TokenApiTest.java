@@ -274,6 +274,60 @@ class TokenApiTest {
     }
 
     @Test
+    @DisplayName("of many concurrent refreshes of a token minted elsewhere (no row yet) exactly one succeeds")
+    void concurrentRefreshOfForeignToken() {
+      int id = users.create("foreign", "pw-foreign", true);
+      String refresh = Jwts.hs256(Jwts.claims("refresh", id, 100), SIGNING_KEY);
+      List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(http.client().post(REFRESH).sendJsonObject(new JsonObject().put("refresh", refresh)));
+      }
+      Future.join(calls).await();
+      assertThat(calls.stream().filter(f -> f.result().statusCode() == 200).count()).isEqualTo(1);
+      assertThat(calls.stream().filter(f -> f.result().statusCode() == 401).count()).isEqualTo(7);
+      String jti = Jwts.payload(refresh).getString("jti");
+      assertThat(users.count("SELECT count(*) FROM tokengate_outstanding_token WHERE jti = '" + jti + "'")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a token minted elsewhere for an inactive or unknown user is refused and leaves no row")
+    void foreignTokenOfInactiveUser() {
+      int id = users.create("dormant", "pw-dormant", false);
+      for (Object userId : List.<Object>of(id, 987654)) {
+        String refresh = Jwts.hs256(Jwts.claims("refresh", userId, 100), SIGNING_KEY);
+        assertError(post(REFRESH, new JsonObject().put("refresh", refresh)), 401,
+            detail("No active account found for the given token.", "no_active_account"));
+        String jti = Jwts.payload(refresh).getString("jti");
+        assertThat(users.count("SELECT count(*) FROM tokengate_outstanding_token WHERE jti = '" + jti + "'")).isZero();
+      }
+    }
+
+    @Test
+    @DisplayName("a user id claim given as text finds the same user (compared as text)")
+    void textUserId() {
+      int id = users.create("texty", "pw-texty", true);
+      String refresh = Jwts.hs256(Jwts.claims("refresh", String.valueOf(id), 100), SIGNING_KEY);
+      HttpResponse<Buffer> response = post(REFRESH, new JsonObject().put("refresh", refresh));
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+      users.setActive("texty", false);
+      assertError(post(REFRESH, new JsonObject().put("refresh", Jwts.hs256(Jwts.claims("refresh", String.valueOf(id), 100), SIGNING_KEY))),
+          401, detail("No active account found for the given token.", "no_active_account"));
+    }
+
+    @Test
+    @DisplayName("a rotated token reused after its user was deactivated is 'Token is blacklisted' and still revokes the family")
+    void reuseWinsOverInactiveUser() {
+      users.create("reuser", "pw-reuser", true);
+      String first = http.login("reuser", "pw-reuser").getString("refresh");
+      String second = post(REFRESH, new JsonObject().put("refresh", first)).bodyAsJsonObject().getString("refresh");
+      users.setActive("reuser", false);
+      assertError(post(REFRESH, new JsonObject().put("refresh", first)), 401, detail("Token is blacklisted", "token_not_valid"));
+      String jti = Jwts.payload(second).getString("jti");
+      assertThat(users.count("SELECT count(*) FROM tokengate_blacklisted_token b JOIN tokengate_outstanding_token o"
+          + " ON o.id = b.token_id WHERE o.jti = '" + jti + "'")).as("the family's newest token is blacklisted").isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("an access token is refused with 'Token has wrong type'")
     void accessToken() {
       String access = http.login("alice", "wonderland").getString("access");
@@ -404,6 +458,15 @@ class TokenApiTest {
       assertThat(first.statusCode()).isEqualTo(200);
       assertThat(first.bodyAsJsonObject()).isEqualTo(new JsonObject());
       assertError(post(BLACKLIST, new JsonObject().put("refresh", refresh)), 401, detail("Token is blacklisted", "token_not_valid"));
+    }
+
+    @Test
+    @DisplayName("a token minted elsewhere (no row yet) is recorded and blacklisted, once")
+    void foreignToken() {
+      String refresh = Jwts.hs256(Jwts.claims("refresh", 1, 100), SIGNING_KEY);
+      assertThat(post(BLACKLIST, new JsonObject().put("refresh", refresh)).statusCode()).isEqualTo(200);
+      assertError(post(BLACKLIST, new JsonObject().put("refresh", refresh)), 401, detail("Token is blacklisted", "token_not_valid"));
+      assertError(post(REFRESH, new JsonObject().put("refresh", refresh)), 401, detail("Token is blacklisted", "token_not_valid"));
     }
 
     @Test
