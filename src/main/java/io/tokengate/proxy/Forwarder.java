@@ -5,6 +5,7 @@ import io.tokengate.http.FailureHandler;
 import io.tokengate.ops.AccessLog;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.UpstreamMeters;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -335,7 +336,8 @@ final class Forwarder {
       }
       response.setStatusCode(status);
       String message = answer.statusMessage();
-      if (message != null) {
+      if (message != null && !message.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+        // only an unusual reason phrase is copied: setting one builds a new status object
         response.setStatusMessage(message);
       }
       MultiMap out = response.headers();
@@ -359,7 +361,37 @@ final class Forwarder {
         }
         response.setChunked(true);
       }
-      relayBody(answer, response);
+      String length = out.get(HttpHeaders.CONTENT_LENGTH);
+      if (length != null && length.length() <= 4 && mayHaveBody(status)) {
+        relaySmallBody(answer, response);
+      } else {
+        relayBody(answer, response);
+      }
+    }
+
+    /**
+     * A body of at most 9999 bytes (by its Content-Length) is gathered and sent with the head in one
+     * write, instead of one write for the head and first chunk and another for the end.
+     */
+    private void relaySmallBody(HttpClientResponse answer, HttpServerResponse response) {
+      Buffer[] gathered = new Buffer[1];
+      answer.handler(chunk -> {
+        touch(this);
+        gathered[0] = gathered[0] == null ? chunk : gathered[0].appendBuffer(chunk);
+      });
+      answer.exceptionHandler(e -> {
+        untrack(this);
+        upstream.reset();
+        response.reset();
+      });
+      answer.endHandler(v -> {
+        untrack(this);
+        if (gathered[0] == null) {
+          response.end();
+        } else {
+          response.end(gathered[0]);
+        }
+      });
     }
 
     /** The body, chunk by chunk with back-pressure; each chunk is upstream activity (see {@link #track}). */
