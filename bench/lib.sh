@@ -42,6 +42,7 @@ bench_init() {
   trap 'exit 130' INT TERM
   # a database left over by an interrupted run would keep its users: start from nothing
   psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$TG_DB\" WITH (FORCE)" >/dev/null 2>&1
+  psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_b\" WITH (FORCE)" >/dev/null 2>&1
   [[ -f $JAR ]] || { log "missing $JAR: run mvn -B -q -o -DskipTests clean package"; exit 1; }
 }
 
@@ -57,6 +58,7 @@ cleanup() {
   done
   if [[ -n ${DROP_DB:-} ]]; then
     psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$TG_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_b\" WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
 }
@@ -103,7 +105,7 @@ EOF
 }
 
 # --- tokengate (prod mode, external PostgreSQL) ----------------------------------------------
-write_tg_config() {   # [port] [file]
+write_tg_config() {   # [port] [file] [database]
   cat > "${2:-$WORK/tokengate.yaml}" <<EOF
 mode: prod
 http:
@@ -111,7 +113,7 @@ http:
   port: ${1:-$TG_PORT}
   instances: $TG_INSTANCES
 database:
-  url: postgresql://postgres@127.0.0.1:5432/$TG_DB
+  url: postgresql://postgres@127.0.0.1:5432/${3:-$TG_DB}
 jwt:
   signing_key: "$SIGNING_KEY"
   access_token_lifetime: PT3H
@@ -163,7 +165,8 @@ wait_tokengate() {
 # variables in TG_B_ENV, e.g. TG_B_ENV="TOKENGATE_MANAGEMENT_REQUEST_METRICS=false") for
 # before/after comparisons in the same run: start_tokengate_b JAR PORT "JVM OPTS"; sets TGB_PID.
 start_tokengate_b() {
-  write_tg_config "$2" "$WORK/tokengate-b.yaml"
+  # its own database: another jar may have other migrations (access tokens need no database row)
+  write_tg_config "$2" "$WORK/tokengate-b.yaml" "${TG_DB}_b"
   # shellcheck disable=SC2086
   env ${TG_B_ENV:-} java $3 -Dlogback.configurationFile="$WORK/logback.xml" -jar "$1" serve --config "$WORK/tokengate-b.yaml" \
     > "$WORK/tokengate-b.log" 2>&1 &
