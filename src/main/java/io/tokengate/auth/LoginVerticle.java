@@ -53,11 +53,6 @@ public final class LoginVerticle extends VerticleBase {
         revocations, metrics);
     LoginThrottle throttle = new LoginThrottle(pool, config.throttle());
     consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, throttle, authenticator, tokens));
-    // warm the hashing code in the background: the first login need not pay for the JIT, and start-up does not wait
-    hashing.executeBlocking(() -> {
-      hasher.warmUp();
-      return null;
-    }, false);
     return consumer.completion();
   }
 
