@@ -28,7 +28,7 @@
 # Env: ROUNDS (3), DURATION (10), CONNS ("64 256"), WARMUP_JVM (30), WARMUP_PEER (5),
 #      TARGETS (default: all available), TG_JVM_OPTS, TG_INSTANCES, TG_ACCESS_LOG, RAW_OUT (file
 #      to keep the raw per-run lines). Defaults take about 6 minutes.
-# Usage: cd /work/wt-bench && mvn -B -q -o -DskipTests clean package && bench/run.sh | tee bench/results/run-$(date -u +%F).txt
+# Usage: mvn -B -q -o -DskipTests clean package && bench/run.sh | tee bench/results/run-$(date -u +%F).txt
 # Needs: java 17, nginx, haproxy 2.6, wrk, curl, openssl, psql, python3, a PostgreSQL at 127.0.0.1:5432 (trust).
 source "$(dirname "$0")/lib.sh"
 
