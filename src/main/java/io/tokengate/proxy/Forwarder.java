@@ -346,38 +346,35 @@ final class Forwarder {
           out.add(header.getKey(), header.getValue());
         }
       }
-      if (!out.contains(HttpHeaders.CONTENT_LENGTH) && mayHaveBody(status)) {
-        if (request.version() == HttpVersion.HTTP_1_0) {
-          // no chunked encoding for HTTP/1.0: buffer the body to learn its length
-          answer.body().onComplete(body -> {
-            untrack(this);
-            if (body.succeeded()) {
-              response.end(body.result());
-            } else {
-              response.reset();
-            }
-          });
-          return;
-        }
-        response.setChunked(true);
-      }
       String length = out.get(HttpHeaders.CONTENT_LENGTH);
-      if (length != null && length.length() <= 4 && mayHaveBody(status)) {
-        relaySmallBody(answer, response);
-      } else {
-        relayBody(answer, response);
+      boolean gather = length != null && length.length() <= 4;
+      if (length == null && mayHaveBody(status)) {
+        // no chunked encoding for HTTP/1.0: gather the body to learn its length
+        gather = request.version() == HttpVersion.HTTP_1_0;
+        response.setChunked(!gather);
       }
+      relayBody(answer, response, gather && mayHaveBody(status));
     }
 
     /**
-     * A body of at most 9999 bytes (by its Content-Length) is gathered and sent with the head in one
-     * write, instead of one write for the head and first chunk and another for the end.
+     * The body, chunk by chunk with back-pressure; each chunk is upstream activity (see
+     * {@link #track}). With {@code gather}, the chunks are collected and sent with the head in one
+     * write when the body ends: a small body (Content-Length of at most 9999 bytes), so head and
+     * body leave in one write instead of two, or one of unknown length for an HTTP/1.0 client.
      */
-    private void relaySmallBody(HttpClientResponse answer, HttpServerResponse response) {
+    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather) {
       Buffer[] gathered = new Buffer[1];
       answer.handler(chunk -> {
         touch(this);
-        gathered[0] = gathered[0] == null ? chunk : gathered[0].appendBuffer(chunk);
+        if (gather) {
+          gathered[0] = gathered[0] == null ? chunk : gathered[0].appendBuffer(chunk);
+          return;
+        }
+        response.write(chunk);
+        if (response.writeQueueFull()) {
+          answer.pause();
+          response.drainHandler(v -> answer.resume());
+        }
       });
       answer.exceptionHandler(e -> {
         untrack(this);
@@ -394,26 +391,6 @@ final class Forwarder {
       });
     }
 
-    /** The body, chunk by chunk with back-pressure; each chunk is upstream activity (see {@link #track}). */
-    private void relayBody(HttpClientResponse answer, HttpServerResponse response) {
-      answer.handler(chunk -> {
-        touch(this);
-        response.write(chunk);
-        if (response.writeQueueFull()) {
-          answer.pause();
-          response.drainHandler(v -> answer.resume());
-        }
-      });
-      answer.exceptionHandler(e -> {
-        untrack(this);
-        upstream.reset();
-        response.reset();
-      });
-      answer.endHandler(v -> {
-        untrack(this);
-        response.end();
-      });
-    }
     private boolean mayHaveBody(int status) {
       return status >= 200 && status != 204 && status != 304 && request.method() != HttpMethod.HEAD;
     }

@@ -66,6 +66,21 @@ class ProxyStreamingTest {
   }
 
   @Test
+  @DisplayName("an HTTP/1.0 client gets a chunked upstream answer with a Content-Length and no chunked encoding")
+  void http10Client() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      String request = "POST /api/echo/old HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Length: 11\r\n\r\nhello world";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+      assertThat(head).startsWith("http/1.0 200").contains("content-length: 11").doesNotContain("transfer-encoding");
+      assertThat(answer).endsWith("\r\n\r\nhello world");
+    }
+  }
+
+  @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   @DisplayName("a 128 MB chunked body streams to the upstream and back intact, the answer starting before the upload ends")
   void largeBodyBothWays() throws Exception {
