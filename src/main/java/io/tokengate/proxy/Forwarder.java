@@ -6,6 +6,7 @@ import io.tokengate.ops.AccessLog;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.UpstreamMeters;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -294,33 +295,29 @@ final class Forwarder {
         outbound.reset();
       });
       sentAt = System.nanoTime();
+      Future<HttpClientResponse> answered;
       if (upgrade) {
-        outbound.connect().onComplete(answered -> {
-          if (answered.succeeded()) {
-            relay(answered.result());
-          } else {
-            fail(chosen, answered.cause());
-          }
-        });
+        answered = outbound.connect();
         request.resume();
-        return;
-      }
-      track(this);
-      if (hasBody) {
-        if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-          outbound.setChunked(true);
-        }
-        Pipe<Buffer> body = request.pipe();
-        body.endOnFailure(false);
-        body.to(outbound).onFailure(e -> outbound.reset());
       } else {
-        outbound.end();
-      }
-      outbound.response().onComplete(answered -> {
-        if (answered.succeeded()) {
-          relay(answered.result());
+        track(this);
+        if (hasBody) {
+          if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            outbound.setChunked(true);
+          }
+          Pipe<Buffer> body = request.pipe();
+          body.endOnFailure(false);
+          body.to(outbound).onFailure(e -> outbound.reset());
         } else {
-          fail(chosen, answered.cause());
+          outbound.end();
+        }
+        answered = outbound.response();
+      }
+      answered.onComplete(answer -> {
+        if (answer.succeeded()) {
+          relay(answer.result());
+        } else {
+          fail(chosen, answer.cause());
         }
       });
     }

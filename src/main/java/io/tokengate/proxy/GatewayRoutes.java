@@ -9,7 +9,7 @@ import io.tokengate.keys.JwksHandler;
 import io.tokengate.ops.AccessLog;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.revocation.Revocations;
-import io.vertx.core.Future;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -114,18 +114,15 @@ public final class GatewayRoutes {
     }
     boolean hasBody = Forwarder.hasBody(request);
     boolean upgrade = request.canUpgradeToWebSocket();
-    Future<JsonObject> admitted = route.admit(request);
-    if (admitted.isComplete()) {
-      proceed(request, mounted, admitted, hasBody, upgrade, log);
-      return;
-    }
     if (hasBody || upgrade) {
+      // nothing may be read (and lost) before the forwarder is ready for it
       request.pause();
     }
-    admitted.onComplete(result -> proceed(request, mounted, admitted, hasBody, upgrade, log));
+    // a token verified before admits at once: this runs before the call returns
+    route.admit(request).onComplete(admitted -> proceed(request, mounted, admitted, hasBody, upgrade, log));
   }
 
-  private void proceed(HttpServerRequest request, Mounted mounted, Future<JsonObject> admitted, boolean hasBody,
+  private void proceed(HttpServerRequest request, Mounted mounted, AsyncResult<JsonObject> admitted, boolean hasBody,
                        boolean upgrade, AccessLog.Entry log) {
     if (admitted.failed()) {
       refuse(request, admitted.cause() instanceof ApiException api ? api : ApiException.detail(500, "A server error occurred."));
@@ -135,9 +132,6 @@ public final class GatewayRoutes {
     ProxyRoute route = mounted.route();
     if (log != null && claims != null) {
       log.userId(claims.getValue(userIdClaim));
-    }
-    if (hasBody || upgrade) {
-      request.pause();
     }
     mounted.forwarder().forward(request, route.upstreamUri(request.uri()),
         route.upstreamHeaders(request, claims, log == null ? null : log.id(), upgrade), hasBody, upgrade, log);
