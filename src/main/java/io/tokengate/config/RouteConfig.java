@@ -79,6 +79,11 @@ public record RouteConfig(
       if (RESERVED_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
         throw new ConfigException(headers.key(claim), "header \"" + header + "\" is set by the gateway or HTTP itself");
       }
+      for (Map.Entry<String, String> mapped : identity.entrySet()) {
+        if (mapped.getValue().equalsIgnoreCase(header)) {
+          throw new ConfigException(headers.key(claim), "header \"" + header + "\" already carries claim " + mapped.getKey());
+        }
+      }
       identity.put(claim, header);
     }
     AuthMode auth = in.choice("auth", AuthMode.class, AuthMode.REQUIRED);

@@ -63,16 +63,16 @@ public final class GatewayMetrics {
   }
 
   /**
-   * A registry whose timers (HTTP server and client latency, pool waits) are exported as
-   * Prometheus histograms; byte-size summaries stay plain (a histogram each would be hundreds of
-   * series).
+   * A registry whose timers (HTTP server latency, pool waits) are exported as Prometheus
+   * histograms unless a timer says otherwise; byte-size summaries stay plain (a histogram each
+   * would be hundreds of series).
    */
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        return id.getType() == Meter.Type.TIMER
+        return id.getType() == Meter.Type.TIMER && config.isPercentileHistogram() == null
             ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
             : config;
       }

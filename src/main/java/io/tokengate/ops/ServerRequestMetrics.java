@@ -2,6 +2,7 @@ package io.tokengate.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,8 +33,8 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
   private final MeterRegistry registry;
   private final LongAdder active = new LongAdder();
   private final LongAdder connections = new LongAdder();
-  private final Counter bytesRead;
-  private final Counter bytesWritten;
+  private final LongAdder bytesRead = new LongAdder();
+  private final LongAdder bytesWritten = new LongAdder();
   private final ConcurrentMap<String, Counter> resets = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, DistributionSummary> requestBytes = new ConcurrentHashMap<>();
   private final ConcurrentMap<Series, Meters> series = new ConcurrentHashMap<>();
@@ -46,8 +47,11 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
     Gauge.builder(PREFIX + "active.connections", connections, LongAdder::doubleValue)
         .description("Number of opened connections to the server")
         .register(registry);
-    bytesRead = Counter.builder(PREFIX + "bytes.read").description("Bytes received by the server").register(registry);
-    bytesWritten = Counter.builder(PREFIX + "bytes.written").description("Bytes sent by the server").register(registry);
+    // counted on every socket read and write: a plain LongAdder, read at scrape time
+    FunctionCounter.builder(PREFIX + "bytes.read", bytesRead, LongAdder::doubleValue)
+        .description("Bytes received by the server").register(registry);
+    FunctionCounter.builder(PREFIX + "bytes.written", bytesWritten, LongAdder::doubleValue)
+        .description("Bytes sent by the server").register(registry);
   }
 
   @Override
@@ -63,12 +67,12 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
 
   @Override
   public void bytesRead(Void socket, io.vertx.core.net.SocketAddress remoteAddress, long numberOfBytes) {
-    bytesRead.increment(numberOfBytes);
+    bytesRead.add(numberOfBytes);
   }
 
   @Override
   public void bytesWritten(Void socket, io.vertx.core.net.SocketAddress remoteAddress, long numberOfBytes) {
-    bytesWritten.increment(numberOfBytes);
+    bytesWritten.add(numberOfBytes);
   }
 
   /** One request in progress. */

@@ -91,7 +91,7 @@ final class AccessTokens {
     }
     for (int i = 0; i < header.length(); i++) {
       char c = header.charAt(i);
-      if (i != space && (c <= ' ' || Character.isWhitespace(c))) {
+      if (i != space && (c <= ' ' || c >= 0x80 && Character.isWhitespace(c))) {
         return false;
       }
     }

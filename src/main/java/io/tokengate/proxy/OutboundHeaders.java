@@ -75,12 +75,15 @@ final class OutboundHeaders {
   private final Map<String, String> claimHeaders;
   private final Set<String> mappedNames = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
   private final boolean forwardAuthorization;
+  /** {@code X-Forwarded-Proto}: the listener's, the same for every request. */
+  private final String proto;
 
-  OutboundHeaders(RouteConfig route, String userIdClaim) {
+  OutboundHeaders(RouteConfig route, String userIdClaim, boolean tls) {
     this.userIdClaim = userIdClaim;
     this.claimHeaders = Map.copyOf(route.identityHeaders());
     this.mappedNames.addAll(route.identityHeaders().values());
     this.forwardAuthorization = route.forwardAuthorization();
+    this.proto = tls ? "https" : "http";
   }
 
   /**
@@ -128,25 +131,25 @@ final class OutboundHeaders {
         }
       }
     }
+    // every header added from here on was dropped above: add, never set (no lookup)
     if (upgrade) {
-      out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+      out.add(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
     }
     if (claims != null) {
       put(out, USER_ID_NAME, claims.getValue(userIdClaim));
       claimHeaders.forEach((claim, header) -> put(out, header, claims.getValue(claim)));
     }
     boolean sane = clientRequestId != null && SANE_REQUEST_ID.matcher(clientRequestId).matches();
-    out.set(REQUEST_ID_NAME, sane ? clientRequestId : requestId != null ? requestId : io.tokengate.ops.AccessLog.newRequestId());
+    out.add(REQUEST_ID_NAME, sane ? clientRequestId : requestId != null ? requestId : io.tokengate.ops.AccessLog.newRequestId());
     forwarded(request, out);
     return out;
   }
 
-  private static void forwarded(HttpServerRequest request, MultiMap out) {
+  private void forwarded(HttpServerRequest request, MultiMap out) {
     SocketAddress remote = request.remoteAddress();
     String address = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
-    String proto = request.scheme() == null ? "http" : request.scheme();
     HostAndPort authority = request.authority();
-    out.set(X_FORWARDED_FOR_NAME, address).set(X_FORWARDED_PROTO_NAME, proto);
+    out.add(X_FORWARDED_FOR_NAME, address).add(X_FORWARDED_PROTO_NAME, proto);
     StringBuilder forwarded = new StringBuilder(64).append("for=");
     if (address.indexOf(':') >= 0) {
       forwarded.append("\"[").append(address).append("]\"");
@@ -156,10 +159,10 @@ final class OutboundHeaders {
     forwarded.append(";proto=").append(proto);
     if (authority != null) {
       String host = authority.toString();
-      out.set(X_FORWARDED_HOST_NAME, host);
+      out.add(X_FORWARDED_HOST_NAME, host);
       forwarded.append(";host=\"").append(host).append('"');
     }
-    out.set(FORWARDED_NAME, forwarded.toString());
+    out.add(FORWARDED_NAME, forwarded.toString());
   }
 
   /** The header names a client lists in {@code Connection} (hop-by-hop by declaration), lower case. */
@@ -185,9 +188,19 @@ final class OutboundHeaders {
 
   private static void put(MultiMap headers, CharSequence name, Object claim) {
     String value = text(claim);
-    if (value != null && value.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
-      headers.set(name, value);
+    if (value != null && isPrintable(value)) {
+      headers.add(name, value);
     }
+  }
+
+  private static boolean isPrintable(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A claim as header text: strings as they are, other JSON values encoded; absent or null: no header. */

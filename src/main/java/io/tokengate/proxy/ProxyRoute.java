@@ -28,7 +28,7 @@ final class ProxyRoute {
     this.tokens = config.auth() == AuthMode.NONE ? null : new AccessTokens(codec, gateway.jwt().authHeaderTypes(),
         gateway.jwt().userIdClaim(), config.auth() == AuthMode.REQUIRED, revocations);
     this.rules = ClaimRules.of(config).orElse(null);
-    this.headers = new OutboundHeaders(config, gateway.jwt().userIdClaim());
+    this.headers = new OutboundHeaders(config, gateway.jwt().userIdClaim(), gateway.http().tls().enabled());
   }
 
   RouteConfig config() {

@@ -88,6 +88,8 @@ class RouteConfigValidationTest {
     assertRefused("routes[0].path: may not lie under the token API /api/token/ (got \"/api/token/x/\")", route("a", "/api/token/x/"));
     assertRefused("routes[0].identity_headers.user_id: header \"X-Auth-User-Id\" is set by the gateway or HTTP itself",
         route("a", "/api/a/").put("identity_headers", new JsonObject().put("user_id", "X-Auth-User-Id")));
+    assertRefused("routes[0].identity_headers.tenant: header \"x-auth-org\" already carries claim org",
+        route("a", "/api/a/").put("identity_headers", new JsonObject().put("org", "X-Auth-Org").put("tenant", "x-auth-org")));
   }
 
   @Test
