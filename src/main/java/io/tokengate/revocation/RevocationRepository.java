@@ -11,24 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes revocations and announces each one with {@code NOTIFY} (delivered when the caller's
- * transaction commits); reads the unexpired ones at start-up. A session's access tokens are
- * recorded and revoked by the token functions of migration {@code V6__token_functions.sql}, which
- * announce the same way.
+ * Writes revocations and reads the unexpired ones at start-up. Every row inserted into
+ * {@code tokengate_revocation} announces itself with {@code NOTIFY} (an insert trigger of
+ * migration {@code V6__token_functions.sql}, delivered when the inserting transaction commits),
+ * whoever inserts it: this class, the token functions (a session's access tokens), the
+ * users-table trigger.
  */
 public final class RevocationRepository {
 
   public static final String CHANNEL = "tokengate_revocation";
 
-  private static final String ANNOUNCE = "SELECT pg_notify('" + CHANNEL + "', json_build_object('kind', kind, 'value', value,"
-      + " 'reason', reason, 'not_before', not_before, 'expires', floor(extract(epoch FROM expires_at))::bigint)::text)"
-      + " FROM inserted";
-
-  /** Revokes every token of a user issued before now, for {@code lifetimeSeconds} (the longest a token lives). */
+  /**
+   * Revokes every token of a user issued before now, for {@code lifetimeSeconds} (the longest a
+   * token lives). The row's insert trigger announces it on {@value #CHANNEL}.
+   */
   public Future<Void> revokeUser(SqlClient client, Object userId, String reason, long lifetimeSeconds) {
-    return client.preparedQuery("WITH inserted AS (INSERT INTO tokengate_revocation (kind, value, reason, not_before, expires_at)"
-            + " VALUES ('user', $1, $2, floor(extract(epoch FROM clock_timestamp()))::bigint + 1, now() + $3::bigint * interval '1 second')"
-            + " RETURNING kind, value, reason, not_before, expires_at) " + ANNOUNCE)
+    return client.preparedQuery("INSERT INTO tokengate_revocation (kind, value, reason, not_before, expires_at)"
+            + " VALUES ('user', $1, $2, floor(extract(epoch FROM clock_timestamp()))::bigint + 1, now() + $3::bigint * interval '1 second')")
         .execute(Tuple.of(String.valueOf(userId), reason, lifetimeSeconds))
         .mapEmpty();
   }

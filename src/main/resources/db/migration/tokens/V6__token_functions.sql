@@ -26,8 +26,23 @@ BEGIN
 END
 $$;
 
--- Revokes every unexpired access token of a session and announces each revocation to every
--- instance (delivered at commit); returns how many.
+-- Every revocation announces itself to every instance (delivered at commit), whoever inserts it:
+-- the token functions below, tokengate's Java code, the users-table trigger. The payload is the
+-- event Revocations.apply reads.
+CREATE FUNCTION tokengate_announce_revocation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('tokengate_revocation', json_build_object('kind', NEW.kind, 'value', NEW.value,
+        'reason', NEW.reason, 'not_before', NEW.not_before,
+        'expires', floor(extract(epoch FROM NEW.expires_at))::bigint)::text);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER tokengate_revocation_announced AFTER INSERT ON tokengate_revocation
+    FOR EACH ROW EXECUTE FUNCTION tokengate_announce_revocation();
+
+-- Revokes every unexpired access token of a session (each announced by the trigger above);
+-- returns how many.
 CREATE FUNCTION tokengate_revoke_session(p_family varchar, p_reason varchar)
     RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -37,11 +52,8 @@ BEGIN
         INSERT INTO tokengate_revocation (kind, value, reason, expires_at)
         SELECT 'jti', jti, p_reason, expires_at FROM tokengate_issued_access
         WHERE family = p_family AND expires_at > now()
-        RETURNING kind, value, reason, not_before, expires_at)
-    SELECT count(pg_notify('tokengate_revocation', json_build_object('kind', kind, 'value', value,
-               'reason', reason, 'not_before', not_before,
-               'expires', floor(extract(epoch FROM expires_at))::bigint)::text))
-      INTO n FROM inserted;
+        RETURNING 1)
+    SELECT count(*) INTO n FROM inserted;
     RETURN n;
 END
 $$;
