@@ -1,7 +1,6 @@
 package io.tokengate;
 
 import io.tokengate.cli.TokengateCommand;
-import picocli.CommandLine;
 
 import java.util.Map;
 

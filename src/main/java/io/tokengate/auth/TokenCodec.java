@@ -97,8 +97,9 @@ public final class TokenCodec {
   }
 
   /**
-   * The verifier for {@code JWTAuthHandler}: the same checks as {@link #verify(String)} (header,
-   * the named key only, {@code exp} required); every failure is a {@link TokenException}.
+   * The checked verifier as a {@link JWTAuth}, for code that wants one (a {@code JWTAuthHandler}):
+   * the same checks as {@link #verify(String)} (header, the named key only, {@code exp} required);
+   * every failure is a {@link TokenException}. The gateway's own routes use {@link #verifyShared}.
    */
   public JWTAuth auth() {
     return auth;

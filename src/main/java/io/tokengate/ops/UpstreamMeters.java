@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * on first use, per status code. {@link #NONE} records nothing ({@code management.request_metrics: false}).
  * Not thread-safe for binding: one instance per route, upstream and event loop.
  */
-public class UpstreamMeters {
+public final class UpstreamMeters {
 
   /** Records nothing. */
   public static final UpstreamMeters NONE = new UpstreamMeters();
