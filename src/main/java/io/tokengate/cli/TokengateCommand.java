@@ -42,7 +42,25 @@ public final class TokengateCommand implements Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine line = new CommandLine(new TokengateCommand());
     line.setExecutionExceptionHandler(TokengateCommand::handle);
+    line.setExecutionStrategy(TokengateCommand::execute);
     return line;
+  }
+
+  /**
+   * The root's {@code --config} configures serving only: before a command it would be ignored
+   * (and {@code migrate} would quietly work on the defaults), so that is refused.
+   */
+  private static int execute(CommandLine.ParseResult root) {
+    if (root.hasSubcommand() && root.hasMatchedOption("--config")) {
+      CommandLine.ParseResult last = root;
+      while (last.hasSubcommand()) {
+        last = last.subcommand();
+      }
+      String command = last.commandSpec().qualifiedName(" ");
+      throw new CommandLine.ParameterException(root.commandSpec().commandLine(),
+          "--config goes after the command: " + command + " ... --config FILE");
+    }
+    return new CommandLine.RunLast().execute(root);
   }
 
   /**

@@ -300,6 +300,14 @@ class CliTest {
   }
 
   @Test
+  @DisplayName("--config before a command is refused (exit 2) rather than ignored")
+  void configBeforeCommand() {
+    Run run = plain("--config", config.toString(), "user", "list");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--config goes after the command: tokengate user list ... --config FILE");
+  }
+
+  @Test
   @DisplayName("An unknown option is exit code 2 with picocli's message")
   void unknownOption() {
     Run run = plain("user", "add", "--admin", "x");
