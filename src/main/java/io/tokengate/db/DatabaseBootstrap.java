@@ -144,7 +144,8 @@ public final class DatabaseBootstrap {
     }
     String message = e.getMessage();
     String state = e.getSQLState();
-    return message != null && state != null && state.startsWith("08") && (message.contains("SSL") || message.contains("could not be verified by hostnameverifier"));
+    return message != null && state != null && state.startsWith("08")
+        && (message.contains("SSL") || message.contains("could not be verified by hostnameverifier"));
   }
 
   /** One line naming what failed: the certificate's issuer, its host name, or TLS support on the server. */

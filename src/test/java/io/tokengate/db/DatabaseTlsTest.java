@@ -3,6 +3,7 @@ package io.tokengate.db;
 import io.tokengate.Gateway;
 import io.tokengate.config.DatabaseConfig;
 import io.tokengate.config.DatabaseUrl;
+import io.tokengate.support.TestDatabase;
 import io.tokengate.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -235,6 +236,22 @@ class DatabaseTlsTest {
     DatabaseUrl caOnly = url("127.0.0.1", "postgres", "sslmode=verify-ca&sslrootcert=" + file(ca));
     assertThat(vertxEncrypted(caOnly)).isTrue();
     assertThat(jdbcEncrypted(caOnly)).isTrue();
+  }
+
+  @Test
+  @DisplayName("sslmode=require against a server without TLS (the shared one, only connected to) is refused in one line, not retried")
+  void requireWithoutServerTls() {
+    try (TestDatabase plain = TestDatabase.create()) {
+      DatabaseUrl url = DatabaseUrl.parse("database.url", plain.url().toUrlWithPassword() + "?sslmode=require");
+      DatabaseConfig retrying = new DatabaseConfig(url, 2, Duration.ofSeconds(5), Duration.ofSeconds(30), true, "unused");
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> new DatabaseBootstrap(retrying, "auth_user", "id").prepare())
+          .isInstanceOf(StartupException.class)
+          .hasMessage("Database at " + url.host() + ":" + url.port() + " failed the TLS check: the server does not accept"
+              + " TLS connections (sslmode=require; enable ssl on the server or use sslmode=prefer)");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not retried for startup_retry").isLessThan(Duration.ofSeconds(10));
+      assertThat(vertxFailure(url)).isNotEqualTo("connected");
+    }
   }
 
   @Test
