@@ -1,10 +1,11 @@
 package io.tokengate;
 
 import io.tokengate.cli.TokengateCommand;
+import picocli.CommandLine;
 
 import java.util.Map;
 
-/** {@code java -jar tokengate.jar [serve|migrate|user|tokens] ...}; {@code serve} is the default. */
+/** {@code java -jar tokengate.jar [serve|migrate|user|tokens|keys] ...}; {@code serve} is the default. */
 public final class Main {
 
   /**
@@ -27,8 +28,9 @@ public final class Main {
         System.setProperty(key, value);
       }
     });
-    int code = TokengateCommand.commandLine().execute(args.length == 0 ? new String[] {"serve"} : args);
-    if (code != 0 || !TokengateCommand.isServe(args)) {
+    CommandLine line = TokengateCommand.commandLine();
+    int code = line.execute(args);
+    if (code != 0 || !TokengateCommand.startedGateway(line)) {
       System.exit(code);
     }
   }

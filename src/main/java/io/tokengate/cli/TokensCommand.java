@@ -26,7 +26,7 @@ public final class TokensCommand {
   @Command(name = "revoke-user", description = "Log a user out everywhere: blacklist all their refresh tokens.")
   static final class RevokeUser implements Runnable {
     @Mixin ConfigOptions config;
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the user's username") String name;
 
     @Override
     public void run() {

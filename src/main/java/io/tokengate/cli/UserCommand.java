@@ -48,10 +48,10 @@ public final class UserCommand {
   @Command(name = "add", description = "Create a user.")
   static final class Add implements Runnable {
     @Mixin ConfigOptions config;
-    @Parameters(paramLabel = "NAME") String name;
-    @Option(names = "--email") String email;
-    @Option(names = "--staff") boolean staff;
-    @Option(names = "--superuser") boolean superuser;
+    @Parameters(paramLabel = "NAME", description = "the new user's username (unique)") String name;
+    @Option(names = "--email", paramLabel = "ADDRESS", description = "e-mail address (default: none)") String email;
+    @Option(names = "--staff", description = "mark as staff (is_staff, Django admin access)") boolean staff;
+    @Option(names = "--superuser", description = "mark as superuser (is_superuser, every Django permission)") boolean superuser;
     @Option(names = "--password-stdin", description = "read the password from standard input") boolean stdin;
 
     @Override
@@ -71,7 +71,7 @@ public final class UserCommand {
   @Command(name = "passwd", description = "Set a user's password; their tokens are revoked.")
   static final class Passwd implements Runnable {
     @Mixin ConfigOptions config;
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the user's username") String name;
     @Option(names = "--password-stdin", description = "read the password from standard input") boolean stdin;
 
     @Override
@@ -89,7 +89,7 @@ public final class UserCommand {
   @Command(name = "activate", description = "Allow a user to log in again.")
   static final class Activate implements Runnable {
     @Mixin ConfigOptions config;
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the user's username") String name;
 
     @Override
     public void run() {
@@ -104,7 +104,7 @@ public final class UserCommand {
   @Command(name = "deactivate", description = "Stop a user from logging in or refreshing; their tokens are revoked.")
   static final class Deactivate implements Runnable {
     @Mixin ConfigOptions config;
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the user's username") String name;
 
     @Override
     public void run() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
 
 /**
  * Start-up work on the database over JDBC, before any verticle runs: wait until the server
@@ -52,7 +53,7 @@ public final class DatabaseBootstrap {
         return;
       } catch (SQLException e) {
         long remaining = deadline - System.nanoTime();
-        if (!unreachable(e) || remaining <= 0) {
+        if (tlsFailure(e) || !unreachable(e) || remaining <= 0) {
           throw failure(url, e);
         }
         Duration wait = Duration.ofNanos(Math.min(pause.toNanos(), remaining));
@@ -134,7 +135,39 @@ public final class DatabaseBootstrap {
             || state.equals("57P03"));
   }
 
+  /** pgjdbc reports a failed TLS handshake or certificate check as a connection failure: it is not worth retrying. */
+  private static boolean tlsFailure(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return true;
+      }
+    }
+    String message = e.getMessage();
+    String state = e.getSQLState();
+    return message != null && state != null && state.startsWith("08")
+        && (message.contains("SSL") || message.contains("could not be verified by hostnameverifier"));
+  }
+
+  /** One line naming what failed: the certificate's issuer, its host name, or TLS support on the server. */
+  static String tlsProblem(DatabaseUrl url, String message) {
+    String mode = "sslmode=" + url.effectiveSslMode();
+    if (message.contains("PKIX") || message.contains("certification path")) {
+      return "the server's certificate is not signed by the CA in sslrootcert " + url.sslRootCert() + " (" + mode + ")";
+    }
+    if (message.contains("hostname") || message.contains("subject alternative") || message.contains("No name matching")) {
+      return "the server's certificate is not issued for host " + url.host() + " (" + mode + "; connect by a name the certificate lists)";
+    }
+    if (message.contains("does not support SSL")) {
+      return "the server does not accept TLS connections (" + mode + "; enable ssl on the server or use sslmode=prefer)";
+    }
+    return oneLine(message) + " (" + mode + ")";
+  }
+
   private StartupException failure(DatabaseUrl url, SQLException e) {
+    if (tlsFailure(e)) {
+      return new StartupException("Database at " + url.host() + ":" + url.port() + " failed the TLS check: "
+          + tlsProblem(url, String.valueOf(e.getMessage())));
+    }
     if (unreachable(e)) {
       return new StartupException("Database unreachable at " + url.host() + ":" + url.port() + " (gave up after "
           + config.startupRetry().toSeconds() + "s; check database.url / TOKENGATE_DATABASE_URL and that PostgreSQL is running)");

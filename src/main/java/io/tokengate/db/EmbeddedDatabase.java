@@ -50,7 +50,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The URL of the gateway's database inside this server (created on demand by {@link DatabaseBootstrap}). */
   public DatabaseUrl url() {
-    return new DatabaseUrl("127.0.0.1", postgres.getPort(), DATABASE, "postgres", null);
+    return new DatabaseUrl("127.0.0.1", postgres.getPort(), DATABASE, "postgres", null, "disable", null, null, null);
   }
 
   @Override

@@ -3,7 +3,10 @@ package io.tokengate.db;
 import io.tokengate.config.DatabaseConfig;
 import io.tokengate.config.DatabaseUrl;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -31,19 +34,26 @@ public final class Pools {
     return PgBuilder.pool().with(pool).with(net).connectingTo(connectOptions(config)).using(vertx).build();
   }
 
-  /** Where and as whom to connect (also used by the LISTEN connection of the revocation feed). */
+  /**
+   * Where and as whom to connect, and how to check the server's certificate (also used by the
+   * LISTEN connection of the revocation feed). {@code sslmode} as libpq: {@code prefer} and
+   * {@code require} encrypt without checking the certificate, {@code verify-ca} checks it against
+   * {@code sslrootcert}, {@code verify-full} also checks the host name.
+   */
   public static PgConnectOptions connectOptions(DatabaseConfig config) {
     DatabaseUrl url = config.url();
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(url.host())
-        .setPort(url.port())
-        .setDatabase(url.database())
-        .setUser(url.user())
+    PgConnectOptions connect = PgConnectOptions.fromUri(url.vertxUri())
         .setCachePreparedStatements(true)
         .setPipeliningLimit(64);
-    if (url.password() != null) {
-      connect.setPassword(url.password());
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    switch (url.effectiveSslMode()) {
+      case "verify-full" -> ssl.setTrustOptions(new PemTrustOptions().addCertPath(url.sslRootCert())).setHostnameVerificationAlgorithm("HTTPS");
+      case "verify-ca" -> ssl.setTrustOptions(new PemTrustOptions().addCertPath(url.sslRootCert())).setHostnameVerificationAlgorithm("");
+      default -> ssl.setTrustAll(true).setHostnameVerificationAlgorithm("");
     }
-    return connect;
+    if (url.sslCert() != null) {
+      ssl.setKeyCertOptions(new PemKeyCertOptions().setCertPath(url.sslCert()).setKeyPath(url.sslKey()));
+    }
+    return connect.setSslOptions(ssl);
   }
 }

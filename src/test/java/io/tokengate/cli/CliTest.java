@@ -23,6 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -189,5 +197,121 @@ class CliTest {
       assertThat(migrate.err().strip()).startsWith("tokengate: Database migrations could not be applied to ");
       assertThat(migrate.err().strip()).doesNotContain("\n");
     }
+  }
+  /** Runs the command line with exactly {@code args}, capturing what picocli prints. */
+  private static Run plain(String... args) {
+    CommandLine line = TokengateCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    line.setOut(new PrintWriter(out, true));
+    line.setErr(new PrintWriter(err, true));
+    int code = line.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Every command and subcommand, each with the words that call it ({@code [user, add]}), found by walking picocli's tree. */
+  private static Map<List<String>, CommandLine> allCommands() {
+    Map<List<String>, CommandLine> all = new LinkedHashMap<>();
+    Deque<Map.Entry<List<String>, CommandLine>> todo = new ArrayDeque<>();
+    todo.add(Map.entry(List.of(), TokengateCommand.commandLine()));
+    while (!todo.isEmpty()) {
+      Map.Entry<List<String>, CommandLine> next = todo.poll();
+      all.put(next.getKey(), next.getValue());
+      next.getValue().getSubcommands().forEach((name, sub) -> {
+        List<String> path = new ArrayList<>(next.getKey());
+        path.add(name);
+        todo.add(Map.entry(path, sub));
+      });
+    }
+    return all;
+  }
+
+  @Test
+  @DisplayName("--help and -h answer on every command and subcommand: exit 0, usage, every option and parameter described, exit codes")
+  void helpEverywhere() {
+    Map<List<String>, CommandLine> commands = allCommands();
+    assertThat(commands.keySet()).contains(List.of(), List.of("serve"), List.of("user", "add"), List.of("tokens", "revoke-user"),
+        List.of("keys", "generate"), List.of("migrate"));
+    commands.forEach((path, command) -> {
+      for (String flag : List.of("--help", "-h")) {
+        List<String> args = new ArrayList<>(path);
+        args.add(flag);
+        Run help = plain(args.toArray(new String[0]));
+        String what = "tokengate " + String.join(" ", args);
+        assertThat(help.code()).as(what + ": " + help.err()).isZero();
+        assertThat(help.out()).as(what).contains("Usage: tokengate" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
+        assertThat(help.out()).as(what).contains("Exit codes:");
+        assertThat(help.out()).as(what).contains("--version");
+        command.getCommandSpec().options().forEach(option -> {
+          assertThat(String.join(" ", option.description())).as(what + ": description of " + option.longestName()).isNotBlank();
+          assertThat(help.out()).as(what).contains(option.longestName());
+        });
+        command.getCommandSpec().positionalParameters().forEach(parameter ->
+            assertThat(String.join(" ", parameter.description())).as(what + ": description of " + parameter.paramLabel()).isNotBlank());
+        assertThat(command.getCommandSpec().usageMessage().description()).as(what + ": command description").isNotEmpty();
+      }
+    });
+  }
+
+  @Test
+  @DisplayName("--version prints the pom's version, on the root command and on subcommands")
+  void versionFromTheBuild() throws Exception {
+    String pom = Files.readString(Path.of(System.getProperty("tokengate.project.dir", "."), "pom.xml"));
+    Matcher version = Pattern.compile("<artifactId>tokengate</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+    assertThat(version.find()).isTrue();
+    for (String[] args : new String[][] {{"--version"}, {"-V"}, {"user", "add", "--version"}}) {
+      Run run = plain(args);
+      assertThat(run.code()).isZero();
+      assertThat(run.out()).startsWith("tokengate " + version.group(1) + System.lineSeparator());
+      assertThat(run.out()).contains("Vert.x 5.");
+    }
+  }
+
+  @Test
+  @DisplayName("tokengate --config F is tokengate serve --config F (the same one-line error for a port in use)")
+  void rootCommandServes(@TempDir Path dir) throws Exception {
+    try (ServerSocket held = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      Path file = dir.resolve("root.yaml");
+      Files.writeString(file, configYaml(database.url().toUrlWithPassword(), held.getLocalPort()));
+      Run root = runWith(file, null);
+      assertThat(root.code()).isEqualTo(1);
+      assertThat(root.err().strip()).isEqualTo("tokengate: Port " + held.getLocalPort()
+          + " on 127.0.0.1 is already in use (change http.port / TOKENGATE_HTTP_PORT, or stop the other process)");
+    }
+  }
+
+  @Test
+  @DisplayName("Only serving keeps the process alive: help, version and the other commands let main() exit")
+  void whichRunsKeepTheProcess() {
+    Map<String[], Boolean> cases = Map.of(
+        new String[] {}, true,
+        new String[] {"--config", "x.yaml"}, true,
+        new String[] {"serve", "-c", "x.yaml"}, true,
+        new String[] {"--help"}, false,
+        new String[] {"serve", "--help"}, false,
+        new String[] {"-V"}, false,
+        new String[] {"user", "list"}, false,
+        new String[] {"migrate"}, false);
+    cases.forEach((args, serves) -> {
+      CommandLine line = TokengateCommand.commandLine();
+      line.parseArgs(args);
+      assertThat(TokengateCommand.startedGateway(line)).as(String.join(" ", args)).isEqualTo(serves);
+    });
+  }
+
+  @Test
+  @DisplayName("--config before a command is refused (exit 2) rather than ignored")
+  void configBeforeCommand() {
+    Run run = plain("--config", config.toString(), "user", "list");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--config goes after the command: tokengate user list ... --config FILE");
+  }
+
+  @Test
+  @DisplayName("An unknown option is exit code 2 with picocli's message")
+  void unknownOption() {
+    Run run = plain("user", "add", "--admin", "x");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("Unknown option: '--admin'");
   }
 }
