@@ -2,6 +2,7 @@ package io.tokengate.support;
 
 import io.vertx.core.Future;
 
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,16 @@ public final class Steps {
     Future<Void> chain = Future.succeededFuture();
     for (Supplier<? extends Future<?>> step : steps) {
       chain = chain.compose(previous -> step.get().mapEmpty());
+    }
+    return chain;
+  }
+
+  /** {@code step.apply(0)}, then {@code step.apply(1)}, ... up to {@code n - 1}, one after the other. */
+  public static Future<Void> times(int n, IntFunction<? extends Future<?>> step) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < n; i++) {
+      int index = i;
+      chain = chain.compose(previous -> step.apply(index).mapEmpty());
     }
     return chain;
   }
