@@ -10,8 +10,9 @@ import io.tokengate.config.ConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.ops.GatewayMetrics.RouteReload;
 import io.tokengate.support.ChildGateway;
+import io.tokengate.support.Eventually;
 import io.tokengate.support.HttpTestClient;
-import io.tokengate.support.Poll;
+import io.tokengate.support.Steps;
 import io.tokengate.support.TestDatabase;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.UpstreamServer;
@@ -24,11 +25,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +48,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * A reload through {@link Gateway#reloadRoutes()} is awaited through its future; one the file watch
+ * starts announces itself by no callback, so the tests poll its counter ({@link Eventually}).
+ */
 @DisplayName("Route reload on a running gateway: file watch and SIGHUP path, in-flight requests, refused files")
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class RouteReloadTest {
 
   private static final String WATCH_OFTEN = "PT0.2S";
@@ -70,14 +82,14 @@ class RouteReloadTest {
   private ListAppender<ILoggingEvent> log;
 
   @BeforeAll
-  static void startUpstreams() {
+  static void startUpstreams(Vertx vertx) {
     database = TestDatabase.create();
     one = UpstreamServer.json("one");
     two = UpstreamServer.json("two");
     three = UpstreamServer.json("three");
     // long enough that the reload (file read, validation, two routers built) is surely done first, even on a busy machine
     slow = UpstreamServer.delayedJson("slow", 2500);
-    clientVertx = Vertx.vertx();
+    clientVertx = vertx;
     // a new connection per request: the gateway spreads connections over its event loops, so
     // several requests reach every HTTP verticle, each with a router of its own
     freshConnections = WebClient.create(clientVertx, new WebClientOptions().setKeepAlive(false).setDefaultHost("127.0.0.1"));
@@ -85,7 +97,6 @@ class RouteReloadTest {
 
   @AfterAll
   static void stopUpstreams() {
-    clientVertx.close().await();
     for (UpstreamServer upstream : new UpstreamServer[] {one, two, three, slow}) {
       upstream.close();
     }
@@ -126,7 +137,7 @@ class RouteReloadTest {
     file = dir.resolve("gateway.yaml");
     write(settings.encodePrettily());
     gateway = Gateway.start(new ConfigSource(file, Map.of("TOKENGATE_DATABASE_URL", database.url().toUrlWithPassword())));
-    http = new HttpTestClient(gateway.port());
+    http = new HttpTestClient(clientVertx, gateway.port());
     Logger logger = (Logger) LoggerFactory.getLogger(RouteReloader.class);
     log = new ListAppender<>();
     log.start();
@@ -152,78 +163,97 @@ class RouteReloadTest {
     return gateway.metrics().registry().get("tokengate.route.reloads").tag("outcome", outcome.name().toLowerCase()).counter().count();
   }
 
-  private String upstreamOf(String path) {
-    HttpResponse<Buffer> response = http.request(HttpMethod.GET, path);
-    assertThat(response.statusCode()).as(path).isEqualTo(200);
-    return response.bodyAsJsonObject().getString("upstream");
+  private Future<String> upstreamOf(String path) {
+    return http.send(HttpMethod.GET, path).map(response -> {
+      assertThat(response.statusCode()).as(path).isEqualTo(200);
+      return response.bodyAsJsonObject().getString("upstream");
+    });
   }
 
-  /** The upstream of each of {@code count} requests, each on a new connection. */
-  private List<String> upstreamsOnFreshConnections(String path, int count) {
+  /** Every one of {@code count} requests, each on a new connection, is answered by {@code upstream}. */
+  private Future<Void> onlyFrom(String path, int count, String upstream) {
     List<String> upstreams = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      HttpResponse<Buffer> response = freshConnections.get(gateway.port(), "127.0.0.1", path).send().await();
-      upstreams.add(response.statusCode() == 200 ? response.bodyAsJsonObject().getString("upstream") : "status " + response.statusCode());
-    }
-    return upstreams;
+    return Steps.times(count, i -> freshConnections.get(gateway.port(), "127.0.0.1", path).send().map(response -> upstreams.add(
+            response.statusCode() == 200 ? response.bodyAsJsonObject().getString("upstream") : "status " + response.statusCode())))
+        .map(v -> {
+          assertThat(upstreams).as(path).containsOnly(upstream);
+          return null;
+        });
+  }
+
+  /** The file watch has counted {@code count} reloads of {@code outcome} (it reports them by no callback). */
+  private Future<Void> counted(RouteReload outcome, int count) {
+    return Eventually.holds(clientVertx, Duration.ofSeconds(10), count + " reload(s) " + outcome, () -> reloads(outcome) == count);
   }
 
   @Test
   @DisplayName("a rewritten config file adds a route and moves another to a new upstream within seconds, without a restart")
-  void fileWatch() {
+  void fileWatch(VertxTestContext ctx) {
     start(settings(WATCH_OFTEN, route("a", "/api/a/", one)));
     int port = gateway.port();
-    assertThat(upstreamOf("/api/a/x")).isEqualTo("one");
-    assertThat(http.request(HttpMethod.GET, "/api/b/x").statusCode()).isEqualTo(404);
-
-    write(settings(WATCH_OFTEN, route("a", "/api/a/", three), route("b", "/api/b/", two)).encodePrettily());
-
-    Poll.until(Duration.ofSeconds(10), "the reload to be applied", () -> reloads(RouteReload.APPLIED) == 1);
-    assertThat(upstreamsOnFreshConnections("/api/a/x", 6)).containsOnly("three");
-    assertThat(upstreamsOnFreshConnections("/api/b/x", 6)).containsOnly("two");
-    assertThat(upstreamOf("/api/a/kept-alive")).isEqualTo("three");
-    assertThat(gateway.port()).isEqualTo(port);
-    assertThat(warnings()).isEmpty();
-    assertThat(log.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
-        .isEqualTo("Routes reloaded (configuration file changed): a /api/a/, b /api/b/"));
+    Steps.inOrder(
+        () -> upstreamOf("/api/a/x").map(upstream -> assertThat(upstream).isEqualTo("one")),
+        () -> http.send(HttpMethod.GET, "/api/b/x").map(response -> assertThat(response.statusCode()).isEqualTo(404)),
+        () -> {
+          write(settings(WATCH_OFTEN, route("a", "/api/a/", three), route("b", "/api/b/", two)).encodePrettily());
+          return counted(RouteReload.APPLIED, 1);
+        },
+        () -> onlyFrom("/api/a/x", 6, "three"),
+        () -> onlyFrom("/api/b/x", 6, "two"),
+        () -> upstreamOf("/api/a/kept-alive").map(upstream -> {
+          assertThat(upstream).isEqualTo("three");
+          assertThat(gateway.port()).isEqualTo(port);
+          assertThat(warnings()).isEmpty();
+          assertThat(log.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+              .isEqualTo("Routes reloaded (configuration file changed): a /api/a/, b /api/b/"));
+          return upstream;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("a request in flight during a reload completes with 200 from the old upstream; the next one takes the new route")
-  void inFlight() {
+  void inFlight(VertxTestContext ctx) {
     start(settings(WATCH_NEVER, route("a", "/api/a/", slow)));
     slow.clear();
     Future<HttpResponse<Buffer>> inFlight = freshConnections.get(gateway.port(), "127.0.0.1", "/api/a/slow").send();
-    Poll.until(Duration.ofSeconds(5), "the slow upstream to receive the request", () -> !slow.seen().isEmpty());
-
-    write(settings(WATCH_NEVER, route("a", "/api/a/", three)).encodePrettily());
-    RouteReloader.Result result = gateway.reloadRoutes().await();
-
-    assertThat(result.outcome()).isEqualTo(RouteReload.APPLIED);
-    assertThat(inFlight.isComplete()).as("the slow request is still in flight after the reload").isFalse();
-    assertThat(upstreamsOnFreshConnections("/api/a/new", 4)).containsOnly("three");
-    HttpResponse<Buffer> answer = inFlight.await();
-    assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(answer.bodyAsJsonObject().getString("upstream")).isEqualTo("slow");
-    assertThat(slow.seen()).hasSize(1);
+    Steps.inOrder(
+        // the slow upstream reports a received request by no callback
+        () -> Eventually.holds(clientVertx, Duration.ofSeconds(5), "the slow upstream to receive the request", () -> !slow.seen().isEmpty()),
+        () -> {
+          write(settings(WATCH_NEVER, route("a", "/api/a/", three)).encodePrettily());
+          return gateway.reloadRoutes().map(result -> {
+            assertThat(result.outcome()).isEqualTo(RouteReload.APPLIED);
+            return assertThat(inFlight.isComplete()).as("the slow request is still in flight after the reload").isFalse();
+          });
+        },
+        () -> onlyFrom("/api/a/new", 4, "three"),
+        () -> inFlight.map(answer -> {
+          assertThat(answer.statusCode()).isEqualTo(200);
+          assertThat(answer.bodyAsJsonObject().getString("upstream")).isEqualTo("slow");
+          return assertThat(slow.seen()).hasSize(1);
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("the replaced routes' upstream connections are closed after http.shutdown_timeout, not left to idle out")
-  void oldConnectionsClosed() {
+  void oldConnectionsClosed(VertxTestContext ctx) {
     JsonObject settings = settings(WATCH_NEVER, route("a", "/api/a/", one));
     settings.getJsonObject("http").put("shutdown_timeout", "PT0.5S");
     start(settings);
-    upstreamsOnFreshConnections("/api/a/x", 4);
-    double before = activeConnections(one);
-    assertThat(before).as("keep-alive connections to the upstream").isPositive();
-
-    write(settings.copy().put("routes", new JsonArray().add(route("a", "/api/a/", two))).encodePrettily());
-    assertThat(gateway.reloadRoutes().await().outcome()).isEqualTo(RouteReload.APPLIED);
-
-    assertThat(upstreamsOnFreshConnections("/api/a/x", 4)).containsOnly("two");
-    Poll.until(Duration.ofSeconds(10), "the old upstream connections to close", () -> activeConnections(one) == 0);
-    assertThat(activeConnections(two)).isPositive();
+    Steps.inOrder(
+        () -> onlyFrom("/api/a/x", 4, "one")
+            .map(v -> assertThat(activeConnections(one)).as("keep-alive connections to the upstream").isPositive()),
+        () -> {
+          write(settings.copy().put("routes", new JsonArray().add(route("a", "/api/a/", two))).encodePrettily());
+          return gateway.reloadRoutes().map(result -> assertThat(result.outcome()).isEqualTo(RouteReload.APPLIED));
+        },
+        () -> onlyFrom("/api/a/x", 4, "two"),
+        // the upstream server counts its connections; their closing is announced by no callback
+        () -> Eventually.holds(clientVertx, Duration.ofSeconds(10), "the old upstream connections to close", () -> activeConnections(one) == 0)
+            .map(v -> assertThat(activeConnections(two)).isPositive()))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   private double activeConnections(UpstreamServer upstream) {
@@ -232,7 +262,7 @@ class RouteReloadTest {
 
   @Test
   @DisplayName("an invalid file (unknown key, bad URL, duplicate name, broken YAML) is refused with one WARN naming the key; the old routes keep serving")
-  void invalidFilesRefused() {
+  void invalidFilesRefused(VertxTestContext ctx) {
     start(settings(WATCH_OFTEN, route("a", "/api/a/", one)));
     String valid = settings(WATCH_OFTEN, route("a", "/api/a/", one)).encodePrettily();
     Map<String, String> invalid = new LinkedHashMap<>();
@@ -243,103 +273,124 @@ class RouteReloadTest {
     invalid.put(settings(WATCH_OFTEN, route("a", "/api/a/", two), route("a", "/api/other/", three)).encodePrettily(),
         "routes[1].name: duplicate route name \"a\"");
     invalid.put(valid.replace("\"routes\" : [", "\"routes\" : [ [ ["), file.toString() + ": cannot be read");
+    List<Map.Entry<String, String>> broken = new ArrayList<>(invalid.entrySet());
 
-    int refused = 0;
-    for (Map.Entry<String, String> broken : invalid.entrySet()) {
-      write(broken.getKey());
-      int expected = ++refused;
-      Poll.until(Duration.ofSeconds(10), "refusal " + expected, () -> reloads(RouteReload.REFUSED) == expected);
-      assertThat(warnings()).hasSize(expected);
-      assertThat(warnings().get(expected - 1)).startsWith("Routes not reloaded (configuration file changed); the current routes stay: ")
-          .contains(broken.getValue());
-      assertThat(upstreamsOnFreshConnections("/api/a/x", 4)).containsOnly("one");
-    }
-    assertThat(reloads(RouteReload.APPLIED)).isZero();
-
-    // the watch goes on: a corrected file is applied
-    write(settings(WATCH_OFTEN, route("a", "/api/a/", two)).encodePrettily());
-    Poll.until(Duration.ofSeconds(10), "the corrected file to be applied", () -> reloads(RouteReload.APPLIED) == 1);
-    assertThat(upstreamsOnFreshConnections("/api/a/x", 4)).containsOnly("two");
-    assertThat(warnings()).hasSize(invalid.size());
+    Steps.inOrder(
+        () -> Steps.times(broken.size(), i -> {
+          write(broken.get(i).getKey());
+          int expected = i + 1;
+          return counted(RouteReload.REFUSED, expected).compose(v -> {
+            assertThat(warnings()).hasSize(expected);
+            assertThat(warnings().get(expected - 1)).startsWith("Routes not reloaded (configuration file changed); the current routes stay: ")
+                .contains(broken.get(i).getValue());
+            return onlyFrom("/api/a/x", 4, "one");
+          });
+        }),
+        () -> {
+          assertThat(reloads(RouteReload.APPLIED)).isZero();
+          // the watch goes on: a corrected file is applied
+          write(settings(WATCH_OFTEN, route("a", "/api/a/", two)).encodePrettily());
+          return counted(RouteReload.APPLIED, 1);
+        },
+        () -> onlyFrom("/api/a/x", 4, "two").map(v -> assertThat(warnings()).hasSize(invalid.size())))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("reloadRoutes() (the SIGHUP path) applies new routes at once; a change outside routes is reported as needing a restart and not applied")
-  void reloadNowAndRestartNeeded() {
+  void reloadNowAndRestartNeeded(VertxTestContext ctx) {
     start(settings(WATCH_NEVER, route("a", "/api/a/", one)));
     JsonObject changed = settings(WATCH_NEVER, route("a", "/api/a/", one), route("b", "/api/b/", two));
     changed.getJsonObject("jwt").put("access_token_lifetime", "PT10M");
     write(changed.encodePrettily());
 
-    RouteReloader.Result applied = gateway.reloadRoutes().await();
-
-    assertThat(applied.outcome()).isEqualTo(RouteReload.APPLIED);
-    assertThat(applied.restartNeeded()).containsExactly("jwt.access_token_lifetime");
-    assertThat(upstreamsOnFreshConnections("/api/b/x", 4)).containsOnly("two");
-    assertThat(upstreamsOnFreshConnections("/api/a/x", 4)).containsOnly("one");
-    JsonObject access = payload(http.login("demo", "demo-password").getString("access"));
-    assertThat(access.getLong("exp") - access.getLong("iat")).as("access token lifetime in seconds").isEqualTo(300);
-    assertThat(warnings()).containsExactly("Configuration changed outside routes, not applied until a restart: jwt.access_token_lifetime");
-
-    RouteReloader.Result again = gateway.reloadRoutes().await();
-    assertThat(again.outcome()).isEqualTo(RouteReload.UNCHANGED);
-    assertThat(again.restartNeeded()).containsExactly("jwt.access_token_lifetime");
-    assertThat(reloads(RouteReload.APPLIED)).isEqualTo(1);
-    assertThat(reloads(RouteReload.UNCHANGED)).isEqualTo(1);
+    Steps.inOrder(
+        () -> gateway.reloadRoutes().map(applied -> {
+          assertThat(applied.outcome()).isEqualTo(RouteReload.APPLIED);
+          return assertThat(applied.restartNeeded()).containsExactly("jwt.access_token_lifetime");
+        }),
+        () -> onlyFrom("/api/b/x", 4, "two"),
+        () -> onlyFrom("/api/a/x", 4, "one"),
+        () -> http.loginAsync("demo", "demo-password").map(pair -> {
+          JsonObject access = payload(pair.getString("access"));
+          assertThat(access.getLong("exp") - access.getLong("iat")).as("access token lifetime in seconds").isEqualTo(300);
+          return assertThat(warnings()).containsExactly("Configuration changed outside routes, not applied until a restart: jwt.access_token_lifetime");
+        }),
+        () -> gateway.reloadRoutes().map(again -> {
+          assertThat(again.outcome()).isEqualTo(RouteReload.UNCHANGED);
+          assertThat(again.restartNeeded()).containsExactly("jwt.access_token_lifetime");
+          assertThat(reloads(RouteReload.APPLIED)).isEqualTo(1);
+          return assertThat(reloads(RouteReload.UNCHANGED)).isEqualTo(1);
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("a demo route added by a reload reuses the running demo upstream instead of starting another")
-  void demoUpstreamReused() {
+  void demoUpstreamReused(VertxTestContext ctx) {
     start(settings(WATCH_NEVER, new JsonObject().put("name", "hello").put("path", "/api/hello/").put("upstream", "demo").put("auth", "none")));
     int deployments = gateway.vertx().deploymentIDs().size();
     write(settings(WATCH_NEVER,
         new JsonObject().put("name", "hello").put("path", "/api/hello/").put("upstream", "demo").put("auth", "none"),
         new JsonObject().put("name", "hello2").put("path", "/api/hello2/").put("upstream", "demo").put("auth", "none")).encodePrettily());
+    List<String> paths = List.of("/api/hello/x", "/api/hello2/x");
 
-    assertThat(gateway.reloadRoutes().await().outcome()).isEqualTo(RouteReload.APPLIED);
-
-    for (String path : List.of("/api/hello/x", "/api/hello2/x")) {
-      HttpResponse<Buffer> response = http.request(HttpMethod.GET, path);
-      assertThat(response.statusCode()).as(path).isEqualTo(200);
-      assertThat(response.bodyAsJsonObject().getString("message")).isEqualTo("Hello from the demo upstream");
-    }
-    assertThat(gateway.vertx().deploymentIDs()).hasSize(deployments);
+    Steps.inOrder(
+        () -> gateway.reloadRoutes().map(result -> assertThat(result.outcome()).isEqualTo(RouteReload.APPLIED)),
+        () -> Steps.times(paths.size(), i -> http.send(HttpMethod.GET, paths.get(i)).map(response -> {
+          assertThat(response.statusCode()).as(paths.get(i)).isEqualTo(200);
+          return assertThat(response.bodyAsJsonObject().getString("message")).isEqualTo("Hello from the demo upstream");
+        })).map(v -> assertThat(gateway.vertx().deploymentIDs()).hasSize(deployments)))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("routes_reload.enabled: false turns reloading off; routes_reload.interval is validated at start")
-  void settingsValidated() {
+  void settingsValidated(VertxTestContext ctx) {
     start(settings(WATCH_NEVER, route("a", "/api/a/", one)).put("routes_reload", new JsonObject().put("enabled", false)));
-    assertThatThrownBy(() -> gateway.reloadRoutes().await()).hasMessageContaining("routes_reload.enabled: false");
-
     JsonObject tooOften = TestGateway.baseConfig(database).put("routes_reload", new JsonObject().put("interval", "PT0.01S"));
     assertThatThrownBy(() -> GatewayConfig.fromJson(tooOften)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("routes_reload.interval: must be at least");
     assertThatThrownBy(() -> GatewayConfig.fromJson(TestGateway.baseConfig(database)
         .put("routes_reload", new JsonObject().put("enable", true)))).hasMessageStartingWith("routes_reload.enable: unknown key");
+    gateway.reloadRoutes().onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertThat(e).hasMessageContaining("routes_reload.enabled: false");
+      ctx.completeNow();
+    })));
   }
 
   @Test
   @DisplayName("SIGHUP to a running `tokengate serve` reloads its routes and the process keeps running")
-  void sighup() throws Exception {
+  void sighup(VertxTestContext ctx) throws Exception {
     JsonObject settings = TestGateway.baseConfig(database)
         .put("routes_reload", new JsonObject().put("interval", WATCH_NEVER))
         .put("routes", new JsonArray().add(route("a", "/api/a/", one)));
-    try (ChildGateway child = ChildGateway.start(settings, "256m", dir);
-         HttpTestClient childHttp = new HttpTestClient(child.port())) {
-      assertThat(childHttp.request(HttpMethod.GET, "/api/b/x").statusCode()).isEqualTo(404);
-      file = dir.resolve("child-gateway.yaml");
-      write(settings.copy().put("routes", new JsonArray().add(route("a", "/api/a/", one)).add(route("b", "/api/b/", two))).encodePrettily());
-
-      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).inheritIO().start();
-      assertThat(kill.waitFor()).isZero();
-
-      Poll.until(Duration.ofSeconds(15), "route b after SIGHUP", () -> childHttp.request(HttpMethod.GET, "/api/b/x").statusCode() == 200);
-      assertThat(childHttp.request(HttpMethod.GET, "/api/b/x").bodyAsJsonObject().getString("upstream")).isEqualTo("two");
-      assertThat(child.isAlive()).isTrue();
-      assertThat(child.output()).anySatisfy(line -> assertThat(line).contains("Routes reloaded (reload requested): a /api/a/, b /api/b/"));
-    }
+    ChildGateway child = ChildGateway.start(settings, "256m", dir);
+    HttpTestClient childHttp = new HttpTestClient(clientVertx, child.port());
+    Steps.inOrder(
+        () -> childHttp.send(HttpMethod.GET, "/api/b/x").map(response -> assertThat(response.statusCode()).isEqualTo(404)),
+        () -> {
+          file = dir.resolve("child-gateway.yaml");
+          write(settings.copy().put("routes", new JsonArray().add(route("a", "/api/a/", one)).add(route("b", "/api/b/", two))).encodePrettily());
+          return clientVertx.executeBlocking(() -> new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).inheritIO().start().waitFor())
+              .map(exit -> assertThat(exit).isZero());
+        },
+        // the child process reports the reload by no callback: ask it until route b answers
+        () -> Eventually.poll(clientVertx, Duration.ofSeconds(15), "route b after SIGHUP",
+            () -> childHttp.send(HttpMethod.GET, "/api/b/x").map(response -> response.statusCode() == 200)),
+        () -> childHttp.send(HttpMethod.GET, "/api/b/x").map(response -> {
+          assertThat(response.bodyAsJsonObject().getString("upstream")).isEqualTo("two");
+          assertThat(child.isAlive()).isTrue();
+          return assertThat(child.output()).anySatisfy(line -> assertThat(line).contains("Routes reloaded (reload requested): a /api/a/, b /api/b/"));
+        }))
+        .eventually(() -> {
+          childHttp.close();
+          return clientVertx.executeBlocking(() -> {
+            child.close();
+            return null;
+          });
+        })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   private static JsonObject payload(String token) {

@@ -2,41 +2,65 @@ package io.tokengate.revocation;
 
 import io.tokengate.Gateway;
 import io.tokengate.auth.DjangoPasswordHasher;
+import io.tokengate.support.Eventually;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Jwts;
+import io.tokengate.support.Steps;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.Users;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Access tokens revoked across instances through PostgreSQL notifications, checked in memory. */
+/**
+ * Access tokens revoked across instances through PostgreSQL notifications, checked in memory. The
+ * instances announce an applied revocation by no callback, so the tests wait for it by polling with
+ * a deadline ({@link Eventually}); everything else is a chain of futures.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class AccessRevocationTest {
+
+  private static final Duration SECOND = Duration.ofSeconds(1);
 
   private TestGateway first;
   private Gateway second;
   private HttpTestClient a;
   private HttpTestClient b;
   private Users users;
+  private Vertx vertx;
 
   private static final JsonObject DEMO_ROUTE = new JsonObject().put("routes", new io.vertx.core.json.JsonArray()
       .add(new JsonObject().put("name", "hello").put("path", "/api/hello/").put("upstream", "demo")));
 
   @BeforeAll
-  void start() {
+  void start(Vertx vertx) {
+    this.vertx = vertx;
     first = TestGateway.start(DEMO_ROUTE.copy());
     second = first.startSibling(DEMO_ROUTE.copy());
-    a = new HttpTestClient(first.port());
-    b = new HttpTestClient(second.port());
+    a = new HttpTestClient(vertx, first.port());
+    b = new HttpTestClient(vertx, second.port());
     users = new Users(first.database());
   }
 
@@ -48,116 +72,165 @@ class AccessRevocationTest {
     first.close();
   }
 
-  private static void within(long millis, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + millis + " ms: " + what);
-      }
-      Thread.onSpinWait();
-    }
+  /** Waits (at most {@code millis}) until instance-local state that no callback announces holds. */
+  private Future<Void> within(long millis, String what, BooleanSupplier condition) {
+    return Eventually.holds(vertx, Duration.ofMillis(millis), what, condition);
   }
 
-  private int verify(HttpTestClient http, String token) {
-    return http.postJson("/api/token/verify/", new JsonObject().put("token", token)).statusCode();
+  private static Future<Integer> verify(HttpTestClient http, String token) {
+    return http.sendJson("/api/token/verify/", new JsonObject().put("token", token)).map(response -> response.statusCode());
+  }
+
+  private static Future<JsonObject> post(HttpTestClient http, String path, String refresh) {
+    return http.sendJson(path, new JsonObject().put("refresh", refresh)).map(response -> new JsonObject()
+        .put("status", response.statusCode()).put("body", response.bodyAsJsonObject()));
+  }
+
+  /** SQL run as Django's admin (or a DBA) would, off the event loop. */
+  private Future<Void> sql(String... statements) {
+    return vertx.executeBlocking(() -> {
+      try (Connection conn = first.database().connect(); Statement statement = conn.createStatement()) {
+        for (String sql : statements) {
+          statement.execute(sql);
+        }
+      }
+      return null;
+    });
+  }
+
+  private static Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> hello(HttpTestClient http, String access) {
+    return http.send(HttpMethod.GET, "/api/hello/", "Authorization", "Bearer " + access);
   }
 
   @Test
   @DisplayName("logging out on one instance revokes that session's access tokens on the other within a second")
-  void logoutRevokesSession() {
+  void logoutRevokesSession(VertxTestContext ctx) {
     users.create("ivan", "ivan-pw", true);
-    JsonObject session = a.login("ivan", "ivan-pw");
-    JsonObject other = a.login("ivan", "ivan-pw");
-    JsonObject refreshed = a.postJson("/api/token/refresh/", new JsonObject().put("refresh", session.getString("refresh"))).bodyAsJsonObject();
-    assertThat(verify(b, session.getString("access"))).isEqualTo(200);
-
-    assertThat(a.postJson("/api/token/blacklist/", new JsonObject().put("refresh", refreshed.getString("refresh"))).statusCode()).isEqualTo(200);
-    JsonObject claims = Jwts.payload(session.getString("access"));
-    within(1000, "instance two learns of the logout", () -> second.revocations().check(claims) == Revocations.Verdict.REVOKED);
-    assertThat(second.revocations().check(Jwts.payload(refreshed.getString("access")))).isEqualTo(Revocations.Verdict.REVOKED);
-    assertThat(verify(b, session.getString("access"))).isEqualTo(400);
-    assertThat(second.revocations().check(Jwts.payload(other.getString("access")))).as("another session of the same user").isNull();
+    AtomicReference<JsonObject> session = new AtomicReference<>();
+    AtomicReference<JsonObject> other = new AtomicReference<>();
+    AtomicReference<JsonObject> refreshed = new AtomicReference<>();
+    Steps.inOrder(
+        () -> a.loginAsync("ivan", "ivan-pw").map(pair -> { session.set(pair); return pair; }),
+        () -> a.loginAsync("ivan", "ivan-pw").map(pair -> { other.set(pair); return pair; }),
+        () -> post(a, "/api/token/refresh/", session.get().getString("refresh"))
+            .map(answer -> { refreshed.set(answer.getJsonObject("body")); return answer; }),
+        () -> verify(b, session.get().getString("access")).map(code -> assertThat(code).isEqualTo(200)),
+        () -> post(a, "/api/token/blacklist/", refreshed.get().getString("refresh"))
+            .map(answer -> assertThat(answer.getInteger("status")).isEqualTo(200)),
+        () -> within(1000, "instance two learns of the logout",
+            () -> second.revocations().check(Jwts.payload(session.get().getString("access"))) == Revocations.Verdict.REVOKED),
+        () -> verify(b, session.get().getString("access")).map(code -> {
+          assertThat(second.revocations().check(Jwts.payload(refreshed.get().getString("access")))).isEqualTo(Revocations.Verdict.REVOKED);
+          assertThat(code).isEqualTo(400);
+          assertThat(second.revocations().check(Jwts.payload(other.get().getString("access"))))
+              .as("another session of the same user").isNull();
+          return code;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("deactivating, deleting or re-passwording a user in SQL revokes their tokens everywhere, with the spec's reasons")
-  void userChangesInTheDatabase() throws Exception {
+  void userChangesInTheDatabase(VertxTestContext ctx) {
     users.create("judy", "judy-pw", true);
     users.create("karl", "karl-pw", true);
     users.create("lena", "lena-pw", true);
-    JsonObject judy = Jwts.payload(a.login("judy", "judy-pw").getString("access"));
-    JsonObject karl = Jwts.payload(a.login("karl", "karl-pw").getString("access"));
-    JsonObject lena = Jwts.payload(a.login("lena", "lena-pw").getString("access"));
-    try (Connection conn = first.database().connect()) {
-      conn.createStatement().execute("UPDATE auth_user SET is_active = false WHERE username = 'judy'");
-      conn.createStatement().execute("DELETE FROM auth_user WHERE username = 'karl'");
-      conn.createStatement().execute("UPDATE auth_user SET password = '" + new DjangoPasswordHasher(1000).encode("new") + "' WHERE username = 'lena'");
-    }
-    within(1000, "judy inactive", () -> second.revocations().check(judy) == Revocations.Verdict.USER_INACTIVE);
-    within(1000, "karl deleted", () -> second.revocations().check(karl) == Revocations.Verdict.USER_NOT_FOUND);
-    within(1000, "lena re-passworded", () -> second.revocations().check(lena) == Revocations.Verdict.REVOKED);
-    long changedAt = System.currentTimeMillis() / 1000;
-    within(2000, "the clock passes the second of the change (tokens have one-second resolution)",
-        () -> System.currentTimeMillis() / 1000 > changedAt);
-    JsonObject fresh = Jwts.payload(b.login("lena", "new").getString("access"));
-    assertThat(second.revocations().check(fresh)).as("a token issued after the change").isNull();
-  }
-
-  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> hello(HttpTestClient http, String access) {
-    return http.get("/api/hello/", access);
+    AtomicReference<JsonObject> judy = new AtomicReference<>();
+    AtomicReference<JsonObject> karl = new AtomicReference<>();
+    AtomicReference<JsonObject> lena = new AtomicReference<>();
+    long[] changedAt = new long[1];
+    Steps.inOrder(
+        () -> a.loginAsync("judy", "judy-pw").map(pair -> { judy.set(Jwts.payload(pair.getString("access"))); return pair; }),
+        () -> a.loginAsync("karl", "karl-pw").map(pair -> { karl.set(Jwts.payload(pair.getString("access"))); return pair; }),
+        () -> a.loginAsync("lena", "lena-pw").map(pair -> { lena.set(Jwts.payload(pair.getString("access"))); return pair; }),
+        () -> sql("UPDATE auth_user SET is_active = false WHERE username = 'judy'",
+            "DELETE FROM auth_user WHERE username = 'karl'",
+            "UPDATE auth_user SET password = '" + new DjangoPasswordHasher(1000).encode("new") + "' WHERE username = 'lena'"),
+        () -> within(1000, "judy inactive", () -> second.revocations().check(judy.get()) == Revocations.Verdict.USER_INACTIVE),
+        () -> within(1000, "karl deleted", () -> second.revocations().check(karl.get()) == Revocations.Verdict.USER_NOT_FOUND),
+        () -> within(1000, "lena re-passworded", () -> second.revocations().check(lena.get()) == Revocations.Verdict.REVOKED)
+            .map(v -> changedAt[0] = System.currentTimeMillis() / 1000),
+        () -> within(2000, "the clock passes the second of the change (tokens have one-second resolution)",
+            () -> System.currentTimeMillis() / 1000 > changedAt[0]),
+        () -> b.loginAsync("lena", "new").map(pair -> {
+          assertThat(second.revocations().check(Jwts.payload(pair.getString("access")))).as("a token issued after the change").isNull();
+          return pair;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("a protected route refuses a logged-out token on the other instance within a second, and says why for users")
-  void protectedRoutes() throws Exception {
+  void protectedRoutes(VertxTestContext ctx) {
     users.create("olga", "olga-pw", true);
     users.create("pete", "pete-pw", true);
     users.create("quin", "quin-pw", true);
-    JsonObject olga = a.login("olga", "olga-pw");
-    String pete = a.login("pete", "pete-pw").getString("access");
-    String quin = a.login("quin", "quin-pw").getString("access");
-    assertThat(hello(b, olga.getString("access")).statusCode()).isEqualTo(200);
-
-    a.postJson("/api/token/blacklist/", new JsonObject().put("refresh", olga.getString("refresh")));
-    long started = System.nanoTime();
-    within(1000, "instance two refuses the logged-out access token", () -> hello(b, olga.getString("access")).statusCode() == 401);
-    assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1000);
-    assertThat(hello(b, olga.getString("access")).bodyAsJsonObject().getJsonArray("messages").getJsonObject(0).getString("message"))
-        .isEqualTo("Token is blacklisted");
-
-    try (Connection conn = first.database().connect()) {
-      conn.createStatement().execute("UPDATE auth_user SET is_active = false WHERE username = 'pete'");
-      conn.createStatement().execute("DELETE FROM auth_user WHERE username = 'quin'");
-    }
-    within(1000, "pete inactive", () -> hello(b, pete).statusCode() == 401);
-    assertThat(hello(b, pete).bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "User is inactive").put("code", "user_inactive"));
-    within(1000, "quin deleted", () -> hello(b, quin).statusCode() == 401);
-    assertThat(hello(b, quin).bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "User not found").put("code", "user_not_found"));
+    AtomicReference<JsonObject> olga = new AtomicReference<>();
+    AtomicReference<String> pete = new AtomicReference<>();
+    AtomicReference<String> quin = new AtomicReference<>();
+    long[] started = new long[1];
+    Steps.inOrder(
+        () -> a.loginAsync("olga", "olga-pw").map(pair -> { olga.set(pair); return pair; }),
+        () -> a.loginAsync("pete", "pete-pw").map(pair -> { pete.set(pair.getString("access")); return pair; }),
+        () -> a.loginAsync("quin", "quin-pw").map(pair -> { quin.set(pair.getString("access")); return pair; }),
+        () -> hello(b, olga.get().getString("access")).map(response -> assertThat(response.statusCode()).isEqualTo(200)),
+        () -> post(a, "/api/token/blacklist/", olga.get().getString("refresh")).map(answer -> started[0] = System.nanoTime()),
+        () -> Eventually.poll(vertx, SECOND, "instance two refuses the logged-out access token",
+            () -> hello(b, olga.get().getString("access")).map(response -> response.statusCode() == 401)),
+        () -> hello(b, olga.get().getString("access")).map(response -> {
+          assertThat((System.nanoTime() - started[0]) / 1_000_000).isLessThan(1000);
+          return assertThat(response.bodyAsJsonObject().getJsonArray("messages").getJsonObject(0).getString("message"))
+              .isEqualTo("Token is blacklisted");
+        }),
+        () -> sql("UPDATE auth_user SET is_active = false WHERE username = 'pete'", "DELETE FROM auth_user WHERE username = 'quin'"),
+        () -> Eventually.poll(vertx, SECOND, "pete inactive", () -> hello(b, pete.get()).map(response -> response.statusCode() == 401)),
+        () -> hello(b, pete.get()).map(response -> assertThat(response.bodyAsJsonObject())
+            .isEqualTo(new JsonObject().put("detail", "User is inactive").put("code", "user_inactive"))),
+        () -> Eventually.poll(vertx, SECOND, "quin deleted", () -> hello(b, quin.get()).map(response -> response.statusCode() == 401)),
+        () -> hello(b, quin.get()).map(response -> assertThat(response.bodyAsJsonObject())
+            .isEqualTo(new JsonObject().put("detail", "User not found").put("code", "user_not_found"))))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("re-hashing a password on login (Django's upgrade) is not a password change")
-  void hashUpgradeRevokesNothing() {
+  void hashUpgradeRevokesNothing(VertxTestContext ctx) {
     users.insert("mona", new DjangoPasswordHasher(2000).encode("mona-pw"), true, null);
-    JsonObject before = Jwts.payload(a.login("mona", "mona-pw").getString("access"));
-    assertThat(users.passwordOf("mona")).startsWith("pbkdf2_sha256$1000$");
-    a.login("mona", "mona-pw");
-    assertThat(users.count("SELECT count(*) FROM tokengate_revocation r JOIN auth_user u ON r.value = u.id::text WHERE u.username = 'mona'"))
-        .isZero();
-    assertThat(first.gateway().revocations().check(before)).isNull();
+    AtomicReference<JsonObject> before = new AtomicReference<>();
+    Steps.inOrder(
+        () -> a.loginAsync("mona", "mona-pw").map(pair -> { before.set(Jwts.payload(pair.getString("access"))); return pair; }),
+        () -> {
+          assertThat(users.passwordOf("mona")).startsWith("pbkdf2_sha256$1000$");
+          return a.loginAsync("mona", "mona-pw");
+        },
+        () -> vertx.executeBlocking(() -> users.count(
+            "SELECT count(*) FROM tokengate_revocation r JOIN auth_user u ON r.value = u.id::text WHERE u.username = 'mona'"))
+            .map(count -> {
+              assertThat(count).isZero();
+              assertThat(first.gateway().revocations().check(before.get())).isNull();
+              return count;
+            }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   @DisplayName("reusing a rotated refresh token revokes the session's access tokens too; a new instance loads revocations at start")
-  void reuseAndLoadAtStart() {
+  void reuseAndLoadAtStart(VertxTestContext ctx) {
     users.create("nick", "nick-pw", true);
-    JsonObject session = a.login("nick", "nick-pw");
-    a.postJson("/api/token/refresh/", new JsonObject().put("refresh", session.getString("refresh")));
-    assertThat(b.postJson("/api/token/refresh/", new JsonObject().put("refresh", session.getString("refresh"))).statusCode()).isEqualTo(401);
-    JsonObject claims = Jwts.payload(session.getString("access"));
-    within(1000, "reuse revoked the access token", () -> first.gateway().revocations().check(claims) == Revocations.Verdict.REVOKED);
-    try (Gateway third = first.startSibling(new JsonObject())) {
-      assertThat(third.revocations().check(claims)).isEqualTo(Revocations.Verdict.REVOKED);
-    }
+    AtomicReference<JsonObject> session = new AtomicReference<>();
+    Steps.inOrder(
+        () -> a.loginAsync("nick", "nick-pw").map(pair -> { session.set(pair); return pair; }),
+        () -> post(a, "/api/token/refresh/", session.get().getString("refresh")),
+        () -> post(b, "/api/token/refresh/", session.get().getString("refresh"))
+            .map(answer -> assertThat(answer.getInteger("status")).isEqualTo(401)),
+        () -> within(1000, "reuse revoked the access token",
+            () -> first.gateway().revocations().check(Jwts.payload(session.get().getString("access"))) == Revocations.Verdict.REVOKED),
+        // a third instance starts as a process would (blocking: JDBC, migrations), on a thread of its own
+        () -> Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> {
+          try (Gateway third = first.startSibling(new JsonObject())) {
+            return third.revocations().check(Jwts.payload(session.get().getString("access")));
+          }
+        })).map(verdict -> assertThat(verdict).isEqualTo(Revocations.Verdict.REVOKED)))
+        .onComplete(ctx.succeedingThenComplete());
   }
 }
