@@ -12,7 +12,8 @@
 # req/s and p99 alone vs during the storm, their ratio, logins/s and login p99.
 # Goal: during the storm, protected throughput >= 0.5 x alone and p99 < 20 ms.
 # Env: ROUNDS (3), DURATION (10), CONNS (64), STORM_CONNS (16), WARMUP (30), TG_JVM_OPTS.
-# Usage: bench/isolation.sh | tee bench/results/isolation-$(date -u +%F).txt
+# Output: also written to bench/results/isolation.txt (replaced when the run succeeds; RESULT_FILE=path overrides).
+# Usage: bench/isolation.sh
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-3}
@@ -22,6 +23,7 @@ STORM_CONNS=${STORM_CONNS:-16}
 WARMUP=${WARMUP:-30}
 
 bench_init
+bench_results isolation.txt
 log "machine: $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_upstream
 start_tokengate

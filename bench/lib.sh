@@ -1,4 +1,4 @@
-# Shared helpers for bench/run.sh, bench/isolation.sh and bench/memory.sh (sourced, not run).
+# Shared helpers for the bench/*.sh harnesses (sourced, not run).
 #
 # Everything listens on 127.0.0.1 only. Every process started here is recorded in PIDS and
 # killed by PID in cleanup (installed as the EXIT trap by bench_init); every temp file lives
@@ -6,6 +6,17 @@
 # (prod mode, external database) and dropped by cleanup.
 
 set -euo pipefail
+
+# The command line that started the script, with the knobs set in its environment, for the first
+# line of its results file (captured before the script sets its defaults).
+BENCH_CMD=""
+for _knob in ROUNDS DURATION CONNS CONNECTIONS LOGIN_CONNECTIONS STORM_CONNS WARMUP WARMUP_JVM WARMUP_PEER PROFILE \
+             READY_RUNS JMH_ARGS TARGETS TG_JAR TG_JVM_OPTS TG_INSTANCES TG_ACCESS_LOG TG_CDS TG_B_JAR TG_B_JVM_OPTS TG_B_ENV; do
+  if [[ -n ${!_knob:-} ]]; then BENCH_CMD+="$_knob=$(printf '%q' "${!_knob}") "; fi
+done
+unset _knob
+BENCH_CMD+="bench/$(basename "$0")${*:+ $*}"
+RESULT_FILE=${RESULT_FILE:-}
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
@@ -22,8 +33,8 @@ CORES=$(nproc)
 TG_INSTANCES=${TG_INSTANCES:-$CORES}
 # HS256 secret shared by tokengate and the peers (a throw-away benchmark key, >= 32 bytes).
 SIGNING_KEY=${SIGNING_KEY:-bench-only-hs256-secret-0123456789abcdefghijklmnop}
-# JVM flags (see bench/README.md, "JVM flags"): fixed, pre-touched heap small enough for the
-# 256 MB RSS goal; ParallelGC (GC was <1% of time in the profile, a throughput collector is enough).
+# JVM flags (see docs/performance.md, "JVM flags"): fixed, pre-touched heap small enough for the
+# 256 MB RSS goal; ParallelGC (GC was ~2% of the CPU in the profile, a throughput collector is enough).
 TG_JVM_OPTS=${TG_JVM_OPTS:--XX:+UseParallelGC -Xms96m -Xmx96m -XX:+AlwaysPreTouch -XX:ReservedCodeCacheSize=64m -Xss512k}
 # The access log (one JSON line per request on stdout) is switched off by default, as it is for
 # the peers; TG_ACCESS_LOG=on keeps tokengate's default.
@@ -33,6 +44,35 @@ CLK_TCK=$(getconf CLK_TCK)
 PIDS=()
 WORK=""
 TG_PID=""
+
+# bench_results NAME: from here on the script's output also goes to bench/results/NAME (RESULT_FILE
+# in the environment overrides the path), after one line naming the command and the time. A .txt
+# file gets stdout and the log lines (stderr); a .md file (the profile) gets stdout only. The file is
+# written as NAME.partial and renamed over NAME only when the script exits 0 (bench_results_done, from
+# the EXIT trap), so a failed or interrupted run never replaces the last good result.
+bench_results() {
+  RESULT_FILE=${RESULT_FILE:-$BENCH_DIR/results/$1}
+  mkdir -p "$(dirname "$RESULT_FILE")"
+  if [[ $RESULT_FILE == *.md ]]; then
+    printf 'Command: `%s` (%s, %s cores, load %s)\n\n' "$BENCH_CMD" "$(date -u '+%F %H:%M UTC')" "$(nproc)" \
+      "$(cut -d' ' -f1-3 /proc/loadavg)" > "$RESULT_FILE.partial"
+    exec > >(tee -a "$RESULT_FILE.partial")
+  else
+    printf '$ %s   # %s, %s cores, load %s\n' "$BENCH_CMD" "$(date -u '+%F %H:%M UTC')" "$(nproc)" \
+      "$(cut -d' ' -f1-3 /proc/loadavg)" > "$RESULT_FILE.partial"
+    exec > >(tee -a "$RESULT_FILE.partial") 2>&1
+  fi
+}
+
+# bench_results_done EXIT_STATUS: keeps the run's output as the result, or says where the partial one is.
+bench_results_done() {
+  [[ -n $RESULT_FILE && -f $RESULT_FILE.partial ]] || return 0
+  if [[ $1 == 0 ]]; then
+    mv -f "$RESULT_FILE.partial" "$RESULT_FILE"
+  else
+    log "exit status $1: $RESULT_FILE not replaced; this run's output is in $RESULT_FILE.partial"
+  fi
+}
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -47,7 +87,7 @@ bench_init() {
 }
 
 cleanup() {
-  local pid
+  local rc=$? pid
   for pid in "${PIDS[@]:-}"; do
     [[ -n $pid ]] && kill "$pid" 2>/dev/null || true
   done
@@ -61,6 +101,7 @@ cleanup() {
     psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_b\" WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
+  bench_results_done "$rc"
 }
 
 # Seconds since epoch with nanoseconds.

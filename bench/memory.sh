@@ -11,8 +11,9 @@
 # Goal: RSS <= 256 MB at 256 connections, flat; ready within 2 s of process start.
 # Env: DURATION (120; the issue asks 300, shortened by default), CONNS (256), WARMUP (30),
 #      READY_RUNS (3), TG_JVM_OPTS, TG_CDS (1: the fresh starts use an AppCDS archive made by the
-#      first start, as README "JVM flags" recommends; 0: plain JVM).
-# Usage: bench/memory.sh | tee bench/results/memory-$(date -u +%F).txt
+#      first start, as docs/performance.md "Faster start (AppCDS)" recommends; 0: plain JVM).
+# Output: also written to bench/results/memory.txt (replaced when the run succeeds; RESULT_FILE=path overrides).
+# Usage: bench/memory.sh
 source "$(dirname "$0")/lib.sh"
 
 DURATION=${DURATION:-120}
@@ -21,6 +22,7 @@ WARMUP=${WARMUP:-30}
 READY_RUNS=${READY_RUNS:-3}
 
 bench_init
+bench_results memory.txt
 log "machine: $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_upstream
 TOKEN=$(openssl_token)
@@ -28,7 +30,7 @@ export TOKEN
 URL=http://127.0.0.1:$TG_PORT/api/bench/
 
 # a first start creates and migrates the database; later starts find it ready, as in production.
-# With TG_CDS=1 (default) it is also the training run of an AppCDS archive (README, "JVM flags"):
+# With TG_CDS=1 (default) it is also the training run of an AppCDS archive (docs/performance.md):
 # the classes it loaded, up to a served protected request, are dumped when it stops.
 CDS_ARCHIVE=$WORK/tokengate.jsa
 if [[ ${TG_CDS:-1} == 1 ]]; then

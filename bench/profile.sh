@@ -6,17 +6,23 @@
 # loads it with wrk -t1 -c$CONNS for WARMUP + PROFILE seconds (the first WARMUP seconds unrecorded:
 # a cold JVM is meaningless), then aggregates jdk.ExecutionSample with bench/jfr-summary.py: top
 # frames (self), top packages (self), and samples by component (metrics, JWT, proxy, router, ...).
-# Writes the .jfr next to OUT and prints a markdown report.
-# Env: WARMUP (30), PROFILE (30), CONNS (64), OUT (bench/results/profile-DATE.jfr), TG_JVM_OPTS.
-# Usage: bench/profile.sh > bench/results/profile-$(date -u +%F).md
+# Prints a markdown report, also written to bench/results/profile.md (replaced when the run succeeds;
+# RESULT_FILE=path overrides). The recording stays out of git: OUT (default target/profile.jfr,
+# re-aggregate it with bench/jfr-summary.py target/profile.jfr).
+# Env: WARMUP (30), PROFILE (30), CONNS (64), OUT (target/profile.jfr), TG_JVM_OPTS.
+# Usage: bench/profile.sh
 source "$(dirname "$0")/lib.sh"
 
 WARMUP=${WARMUP:-30}
 PROFILE=${PROFILE:-30}
 CONNS=${CONNS:-64}
-OUT=${OUT:-$BENCH_DIR/results/profile-$(date -u +%F).jfr}
+OUT=${OUT:-$REPO_DIR/target/profile.jfr}
+case $OUT in "$BENCH_DIR"/*|bench/*) echo "OUT=$OUT: keep recordings out of bench/ (target/ or /tmp)" >&2; exit 1 ;; esac
 
 bench_init
+bench_results profile.md
+mkdir -p "$(dirname "$OUT")"
+rm -f "$OUT"
 start_upstream
 start_tokengate "-XX:StartFlightRecording=delay=${WARMUP}s,duration=${PROFILE}s,settings=profile,filename=$OUT"
 wait_tokengate

@@ -5,7 +5,7 @@
 #   upstream   nginx answering a fixed 100-byte body              (UPSTREAM_PORT, default 18081)
 #   tokengate  prod mode, external PostgreSQL database $TG_DB it creates (dropped at exit), route
 #              /api/bench/ -> upstream, auth: required, HS256, http.instances = cores,
-#              JVM flags $TG_JVM_OPTS (default in bench/lib.sh: ParallelGC, 128 MB fixed pre-touched
+#              JVM flags $TG_JVM_OPTS (default in bench/lib.sh: ParallelGC, 96 MB fixed pre-touched
 #              heap, 64 MB code cache), access log off like the peers (TG_ACCESS_LOG=on to keep it)
 #                                                                  (TG_PORT, default 18080)
 #   nginx      plain reverse proxy, no auth (bench/peers/nginx-proxy.conf)       (NGINX_PORT 18082)
@@ -28,7 +28,9 @@
 # Env: ROUNDS (3), DURATION (10), CONNS ("64 256"), WARMUP_JVM (30), WARMUP_PEER (5),
 #      TARGETS (default: all available), TG_JVM_OPTS, TG_INSTANCES, TG_ACCESS_LOG, RAW_OUT (file
 #      to keep the raw per-run lines). Defaults take about 6 minutes.
-# Usage: mvn -B -q -o -DskipTests clean package && bench/run.sh | tee bench/results/run-$(date -u +%F).txt
+# Output: the log and the table, also written to bench/results/proxy.txt (replaced when the run succeeds;
+#   RESULT_FILE=path writes elsewhere, e.g. for an experiment that should not replace the record).
+# Usage: mvn -B -q -o -DskipTests clean package && bench/run.sh
 # Needs: java 17, nginx, haproxy 2.6, wrk, curl, openssl, psql, python3, a PostgreSQL at 127.0.0.1:5432 (trust).
 source "$(dirname "$0")/lib.sh"
 
@@ -40,6 +42,7 @@ WARMUP_PEER=${WARMUP_PEER:-5}
 TG_B_PORT=${TG_B_PORT:-18085}
 
 bench_init
+bench_results proxy.txt
 log "machine: $(nproc) cores, $(uname -r); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_upstream
 

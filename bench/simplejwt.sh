@@ -12,8 +12,11 @@
 # request presents a fresh refresh token, minted beforehand, since rotation blacklists it) and login.
 # Prints requests/s, p50/p99, errors, process CPU per request, and tokengate/Simple JWT ratios.
 # Environment: ROUNDS (2), DURATION (10s), CONNECTIONS (32), LOGIN_CONNECTIONS (4), WARMUP (20s).
+# Output: also written to bench/results/simplejwt.txt (replaced when the run succeeds; RESULT_FILE=path overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# bench_results and log only; this script keeps its own ports, databases and clean-up
+source bench/lib.sh
 ROUNDS=${ROUNDS:-2}; DURATION=${DURATION:-10s}; CONNECTIONS=${CONNECTIONS:-32}
 LOGIN_CONNECTIONS=${LOGIN_CONNECTIONS:-4}; WARMUP=${WARMUP:-20s}; ITERATIONS=260000
 DJANGO_PORT=8100; TG_PORT=8101
@@ -25,14 +28,17 @@ PY=/usr/bin/python3
 PIDS=()
 
 cleanup() {
+  local rc=$?
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   sleep 1
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DJANGO_DB WITH (FORCE)" >/dev/null 2>&1 || true
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $TG_DB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
+  bench_results_done "$rc"
 }
 trap cleanup EXIT
+bench_results simplejwt.txt
 
 if ! $PY -c 'import rest_framework_simplejwt, gunicorn, psycopg2' 2>/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-djangorestframework-simplejwt python3-django \
