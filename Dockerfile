@@ -14,6 +14,11 @@ RUN echo 'tokengate:x:10001:10001:tokengate:/app:/usr/sbin/nologin' >> /etc/pass
  && mkdir -p /app/cds \
  && chown 10001:10001 /app/cds
 
+# The name and tag the Kubernetes Deployment and deploy/compose.yaml use (DeployManifestsTest keeps them equal).
+LABEL org.opencontainers.image.title="tokengate" \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.description="Reactive JWT gateway, wire-compatible with Simple JWT's token API"
+
 WORKDIR /app
 COPY target/tokengate.jar /app/tokengate.jar
 COPY deploy/container/train-cds.sh /app/train-cds.sh
