@@ -23,7 +23,7 @@ WORKDIR /app
 COPY target/tokengate.jar /app/tokengate.jar
 COPY deploy/container/train-cds.sh /app/train-cds.sh
 
-# The gateway flags of README "Capacity model" (fixed pre-touched 96 MB heap, throughput GC).
+# The gateway flags of docs/performance.md, "JVM flags" (fixed pre-touched 96 MB heap, throughput GC).
 # Override with -e JAVA_OPTS=... (docker/podman run, compose, a Kubernetes env entry).
 ENV JAVA_OPTS="-XX:+UseParallelGC -Xms96m -Xmx96m -XX:+AlwaysPreTouch -XX:ReservedCodeCacheSize=64m -Xss512k" \
     TOKENGATE_HTTP_PORT=8000 \
@@ -32,7 +32,7 @@ ENV JAVA_OPTS="-XX:+UseParallelGC -Xms96m -Xmx96m -XX:+AlwaysPreTouch -XX:Reserv
 
 USER 10001:10001
 
-# AppCDS (README "Faster start (AppCDS)"): --build-arg APPCDS=false skips the training run; a
+# AppCDS (docs/performance.md, "Faster start (AppCDS)"): --build-arg APPCDS=false skips the training run; a
 # missing or stale archive only costs start-up time (the JVM warns and loads classes normally).
 ARG APPCDS=true
 RUN if [ "$APPCDS" = true ]; then bash /app/train-cds.sh /app/cds/tokengate.jsa; fi

@@ -6,14 +6,16 @@
 #   deploy/container/make-local-base.sh [ROOTFS_DIR] [IMAGE]
 #
 # Needs root, debootstrap and podman (apt-get install debootstrap podman). The rootfs stays in
-# ROOTFS_DIR (default /var/tmp/tokengate-base-rootfs), outside any git work tree.
+# ROOTFS_DIR (default /var/tmp/tokengate-base-rootfs), outside any git work tree; an existing one is
+# re-imported, not rebuilt (delete it to rebuild).
 set -eu
 
 ROOTFS=${1:-/var/tmp/tokengate-base-rootfs}
 IMAGE=${2:-localhost/tokengate-base:17-bookworm}
 SUITE=${SUITE:-bookworm}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-PODMAN=${PODMAN:-podman}
+PODMAN=${PODMAN:-podman}            # e.g. PODMAN="podman --runtime runc"
+RUN_OPTS=${RUN_OPTS:-}              # e.g. RUN_OPTS="--ulimit nofile=16384:16384 --ulimit nproc=8192:8192"
 
 if [ ! -x "$ROOTFS/usr/lib/jvm/java-17-openjdk-amd64/bin/java" ] && [ ! -e "$ROOTFS/usr/bin/java" ]; then
   rm -rf "$ROOTFS"
@@ -29,4 +31,5 @@ tar -C "$ROOTFS" --numeric-owner -c . | $PODMAN import \
   --change 'ENV LANG=C.UTF-8' \
   --change 'CMD ["/bin/bash"]' \
   - "$IMAGE"
-$PODMAN run --rm "$IMAGE" java -version
+# shellcheck disable=SC2086 # word lists
+$PODMAN run --rm $RUN_OPTS "$IMAGE" java -version

@@ -1,5 +1,5 @@
 #!/bin/bash
-# AppCDS training run, at image build time (README, "Faster start (AppCDS)"): start the gateway in
+# AppCDS training run, at image build time (docs/performance.md, "Faster start (AppCDS)"): start the gateway in
 # dev mode (embedded PostgreSQL under a scratch directory, demo user, demo upstream) with the
 # image's JVM flags, wait until it is ready, log in and call the protected demo route, then stop it
 # with SIGTERM: the JVM writes the class-data archive of every class it loaded as it exits.

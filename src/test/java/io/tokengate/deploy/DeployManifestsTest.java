@@ -48,7 +48,7 @@ class DeployManifestsTest {
   private static final Path PROJECT = Path.of(System.getProperty("tokengate.project.dir", "."));
   private static final Path DEPLOY = PROJECT.resolve("deploy");
 
-  /** README "Capacity model", JVM flags for a gateway: what every shipped artifact starts the JVM with. */
+  /** The measured gateway JVM flags (docs/performance.md, "JVM flags"): what every shipped artifact starts the JVM with. */
   private static final String GATEWAY_FLAGS =
       "-XX:+UseParallelGC -Xms96m -Xmx96m -XX:+AlwaysPreTouch -XX:ReservedCodeCacheSize=64m -Xss512k";
 
