@@ -213,6 +213,10 @@ public record JwtConfig(
       if (text.text().isEmpty()) {
         throw new ConfigException(entry.key("key"), "required (the old HMAC secret, or the old PEM public key), or key_file");
       }
+      if (!mode.isDev() && text.text().equals(DEVELOPMENT_KEY)) {
+        // anyone can sign with the public development key: accepting it for verification is as bad as signing with it
+        throw new ConfigException(text.key(), "is the public development key; prod mode accepts no token signed with it");
+      }
       String kid = kid(entry, "kid");
       JwtKey key;
       try {
