@@ -33,6 +33,14 @@ public record HttpConfig(
     }
   }
 
+  /** Dev mode signs with a public key and seeds a demo user: it listens where only this machine can reach it. */
+  static void requireLoopbackInDev(ConfigReader in, String host, Mode mode) {
+    if (mode.isDev() && !IpRange.isLoopback(host)) {
+      throw new ConfigException(in.key("host"), "dev mode listens on loopback only (127.0.0.1, ::1, localhost), not "
+          + host + "; use mode: prod to serve other machines");
+    }
+  }
+
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
         "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls"));
@@ -46,10 +54,7 @@ public record HttpConfig(
       throw new ConfigException(tlsIn.key(tls.certFile().isEmpty() ? "cert_file" : "key_file"),
           "required when http.tls." + (tls.certFile().isEmpty() ? "key_file" : "cert_file") + " is set");
     }
-    if (mode.isDev() && !IpRange.isLoopback(host)) {
-      throw new ConfigException(in.key("host"), "dev mode listens on loopback only (127.0.0.1, ::1, localhost), not "
-          + host + "; use mode: prod to serve other machines");
-    }
+    requireLoopbackInDev(in, host, mode);
     List<String> trustedProxies = in.strings("trusted_proxies", List.of());
     for (int i = 0; i < trustedProxies.size(); i++) {
       if (IpRange.parse(trustedProxies.get(i)) == null) {

@@ -4,13 +4,9 @@ import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.Users;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -78,13 +74,11 @@ class LoginHardeningTest {
   @Test
   @DisplayName("a full hashing queue answers 503 JSON with Retry-After, records nothing for those attempts, and recovers")
   void fullHashingQueue() {
-    Vertx vertx = Vertx.vertx();
-    WebClient parallel = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()),
-        new PoolOptions().setHttp1MaxSize(12));
-    try {
+    try (HttpTestClient parallel = new HttpTestClient(gateway.port(), 12)) {
       List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
-        sent.add(parallel.post("/api/token/").sendJsonObject(new JsonObject().put("username", "queued-" + i).put("password", "wrong")));
+        sent.add(parallel.client().post("/api/token/")
+            .sendJsonObject(new JsonObject().put("username", "queued-" + i).put("password", "wrong")));
       }
       Future.join(sent).await();
       List<HttpResponse<Buffer>> busy = sent.stream().map(Future::result).filter(r -> r.statusCode() == 503).toList();
@@ -99,9 +93,6 @@ class LoginHardeningTest {
           .put("detail", "Too many logins in progress, try again shortly.").put("code", "login_busy"));
       assertThat(users.count("SELECT count(*) FROM tokengate_login_failure WHERE username LIKE 'queued-%'"))
           .as("a refused attempt changes no stored state").isEqualTo(hashed);
-    } finally {
-      parallel.close();
-      vertx.close().await();
     }
     http.login("erin", "erin-pw");
   }

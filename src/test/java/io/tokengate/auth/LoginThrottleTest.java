@@ -5,14 +5,10 @@ import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.Users;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -128,13 +124,10 @@ class LoginThrottleTest {
   @Test
   @DisplayName("40 parallel wrong passwords for one account: at most the limit are hashed (401), the rest are 429")
   void parallelAttemptsReserveBeforeHashing() {
-    Vertx vertx = Vertx.vertx();
-    WebClient parallel = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()),
-        new PoolOptions().setHttp1MaxSize(40));
-    try {
+    try (HttpTestClient parallel = new HttpTestClient(gateway.port(), 40)) {
       List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        sent.add(parallel.post("/api/token/").putHeader("X-Forwarded-For", "10.0.5.1")
+        sent.add(parallel.client().post("/api/token/").putHeader("X-Forwarded-For", "10.0.5.1")
             .sendJsonObject(new JsonObject().put("username", "ivan").put("password", "wrong-" + i)));
       }
       Future.join(sent).await();
@@ -142,9 +135,6 @@ class LoginThrottleTest {
       assertThat(statuses).as("statuses %s", statuses).containsOnlyKeys(401, 429).containsEntry(401, 3L).containsEntry(429, 37L);
       assertThat(users.queryString("SELECT count(*) FROM tokengate_login_failure WHERE username = ?", "ivan"))
           .isEqualTo("3");
-    } finally {
-      parallel.close();
-      vertx.close().await();
     }
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -16,8 +17,13 @@ public final class HttpTestClient implements AutoCloseable {
   private final WebClient client;
 
   public HttpTestClient(int port) {
+    this(port, new PoolOptions().getHttp1MaxSize());
+  }
+
+  /** With up to {@code connections} parallel HTTP/1.1 connections: {@link #client()} requests sent together run in parallel. */
+  public HttpTestClient(int port, int connections) {
     this.client = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false));
+        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(connections));
   }
 
   public HttpResponse<Buffer> postJson(String path, JsonObject body) {
