@@ -154,6 +154,8 @@ class KeyConfigTest {
             .add(new JsonObject().put("algorithm", "HS512").put("key_file", file.toString()))),
         "jwt.previous_verifying_keys[0].key_file: is the public development key");
     refused(true, new JsonObject().put("signing_key", JwtConfig.DEVELOPMENT_KEY), "jwt.signing_key: is the public development key");
+    refused(true, new JsonObject().put("signing_key", "s".repeat(32)).put("previous_verifying_keys", new JsonArray()
+        .add(new JsonObject().put("key", " " + JwtConfig.DEVELOPMENT_KEY + "\n"))), "jwt.previous_verifying_keys[0].key: is the public development key");
     assertThat(load(false, inline).jwt().keys().find("dev")).as("dev mode may verify with it").isNotNull();
 
     Vertx vertx = Vertx.vertx();
