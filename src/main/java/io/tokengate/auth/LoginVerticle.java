@@ -16,17 +16,22 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+
 /**
  * Owns credential checks and the tokens they earn. HTTP verticles send it {@code {username,
  * password}} on {@link #ADDRESS}; it answers {@code {refresh, access}} or fails the message with
  * the HTTP status and JSON body to return. Password hashing runs on its own named worker pool of
  * {@code users.hashing_threads} threads, so a login storm queues here and never starves the event
- * loops.
+ * loops; at most {@code login_throttle.max_queued_logins} logins wait for or run hashing, more are
+ * answered 503 with {@code Retry-After}. The throttle reserves each attempt before it is hashed.
  */
 public final class LoginVerticle extends VerticleBase {
 
   public static final String ADDRESS = "tokengate.login";
   private static final Logger LOG = LoggerFactory.getLogger(LoginVerticle.class);
+  private static final ApiException BUSY = new ApiException(503, new JsonObject()
+      .put("detail", "Too many logins in progress, try again shortly.").put("code", "login_busy"), Map.of("Retry-After", "1"));
 
   private final GatewayConfig config;
   private final Pool pool;
@@ -35,6 +40,8 @@ public final class LoginVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private WorkerExecutor hashing;
   private MessageConsumer<JsonObject> consumer;
+  /** Logins between their reservation and the end of their hashing; touched on this verticle's event loop only. */
+  private int queued;
 
   public LoginVerticle(GatewayConfig config, Pool pool, DjangoPasswordHasher hasher, Revocations revocations, GatewayMetrics metrics) {
     this.config = config;
@@ -60,12 +67,21 @@ public final class LoginVerticle extends VerticleBase {
     JsonObject body = message.body();
     String username = body.getString("username");
     String client = body.getString("client");
-    throttle.check(username, client)
-        .compose(v -> authenticator.authenticate(username, body.getString("password"))
+    if (queued >= config.throttle().maxQueuedLogins()) {
+      // refused before any state is touched: a storm of logins cannot build an unbounded hashing backlog
+      metrics.login(GatewayMetrics.Login.BUSY);
+      message.fail(503, BUSY.toJson().encode());
+      return;
+    }
+    queued++;
+    throttle.reserve(username, client)
+        .compose(attempt -> authenticator.authenticate(username, body.getString("password"))
+            .compose(user -> throttle.succeeded(username, client).map(user))
             .recover(e -> isBadCredentials(e)
-                ? throttle.failed(username, client).compose(x -> Future.failedFuture(e))
-                : Future.failedFuture(e)))
-        .compose(user -> throttle.succeeded(username).compose(v -> tokens.issuePair(user)))
+                ? Future.failedFuture(e)
+                : throttle.release(attempt).transform(x -> Future.failedFuture(e))))
+        .andThen(done -> queued--)
+        .compose(tokens::issuePair)
         .onSuccess(pair -> {
           metrics.login(GatewayMetrics.Login.SUCCESS);
           message.reply(pair);

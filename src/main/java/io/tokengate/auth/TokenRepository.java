@@ -122,6 +122,7 @@ public final class TokenRepository {
       {"tokengate_issued_access", "expires_at < now()"},
       {"tokengate_revocation", "expires_at < now()"},
       {"tokengate_login_failure", "failed_at < now() - interval '1 day'"},
+      {"tokengate_login_known_client", "succeeded_at < now() - interval '365 days'"},
   };
 
   private Future<Long> purgeFrom(String table, String condition, long deletedSoFar, int batchSize) {

@@ -39,7 +39,7 @@ public record GatewayConfig(
         ThrottleConfig.fromJson(root.section("login_throttle")),
         routes(root.array("routes")),
         WebConfig.fromJson(root.section("web")),
-        ManagementConfig.fromJson(root.section("management")),
+        ManagementConfig.fromJson(root.section("management"), mode),
         LoggingConfig.fromJson(root.section("logging"), mode),
         HousekeepingConfig.fromJson(root.section("housekeeping")),
         RoutesReloadConfig.fromJson(root.section("routes_reload")));

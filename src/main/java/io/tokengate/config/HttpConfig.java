@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * The public HTTP listener and its limits. In prod mode a wildcard address needs TLS or
- * {@code behind_proxy: true} (a TLS-terminating proxy in front). {@code shutdownTimeout}: how long
- * a stopping gateway lets in-flight requests finish.
+ * {@code behind_proxy: true} (a TLS-terminating proxy in front); dev mode binds loopback addresses
+ * only. {@code trustedProxies}: addresses or CIDR ranges (IPv4, IPv6) whose {@code X-Forwarded-For}
+ * is believed. {@code shutdownTimeout}: how long a stopping gateway lets in-flight requests finish.
  */
 public record HttpConfig(
     String host,
@@ -32,6 +33,14 @@ public record HttpConfig(
     }
   }
 
+  /** Dev mode signs with a public key and seeds a demo user: it listens where only this machine can reach it. */
+  static void requireLoopbackInDev(ConfigReader in, String host, Mode mode) {
+    if (mode.isDev() && !IpRange.isLoopback(host)) {
+      throw new ConfigException(in.key("host"), "dev mode listens on loopback only (127.0.0.1, ::1, localhost), not "
+          + host + "; use mode: prod to serve other machines");
+    }
+  }
+
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
         "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls"));
@@ -45,6 +54,14 @@ public record HttpConfig(
       throw new ConfigException(tlsIn.key(tls.certFile().isEmpty() ? "cert_file" : "key_file"),
           "required when http.tls." + (tls.certFile().isEmpty() ? "key_file" : "cert_file") + " is set");
     }
+    requireLoopbackInDev(in, host, mode);
+    List<String> trustedProxies = in.strings("trusted_proxies", List.of());
+    for (int i = 0; i < trustedProxies.size(); i++) {
+      if (IpRange.parse(trustedProxies.get(i)) == null) {
+        throw new ConfigException(in.key("trusted_proxies") + "[" + i + "]", "not an IP address or CIDR range: \""
+            + trustedProxies.get(i) + "\" (e.g. 10.0.0.7, 10.0.0.0/8, fd00::/8)");
+      }
+    }
     boolean behindProxy = in.bool("behind_proxy", false);
     boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     if (!mode.isDev() && wildcard && !tls.enabled() && !behindProxy) {
@@ -56,7 +73,7 @@ public record HttpConfig(
         in.integer("port", 8000, 0, 65535),
         in.integer("instances", 0, 0, 256),
         in.integer("max_body_size", 16 * 1024, 1024, 16 * 1024 * 1024),
-        in.strings("trusted_proxies", List.of()),
+        trustedProxies,
         in.integer("max_header_size", 8192, 1024, 1024 * 1024),
         in.duration("idle_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1)),
         in.duration("header_timeout", Duration.ofSeconds(10), Duration.ofMillis(100)),

@@ -73,7 +73,7 @@ public record JwtConfig(
     }
     KeyText verifying = keyText(in, "verifying_key");
     if (Algorithms.isHmac(algorithm)) {
-      if (!mode.isDev() && signing.text().equals(DEVELOPMENT_KEY)) {
+      if (!mode.isDev() && isDevelopmentKey(signing.text())) {
         throw new ConfigException(signing.key(), "is the public development key; prod mode needs a secret one");
       }
     } else if (verifying.text().isEmpty()) {
@@ -125,6 +125,11 @@ public record JwtConfig(
         in.bool("revoke_access", true),
         developmentKey,
         keys);
+  }
+
+  /** The development key, also with surrounding white space (a key that differs only by it is just as public). */
+  private static boolean isDevelopmentKey(String text) {
+    return text.strip().equals(DEVELOPMENT_KEY);
   }
 
   /** A key's text and the config key it came from (for messages): inline {@code name} or {@code name_file}. */
@@ -212,6 +217,10 @@ public record JwtConfig(
       KeyText text = keyText(entry, "key");
       if (text.text().isEmpty()) {
         throw new ConfigException(entry.key("key"), "required (the old HMAC secret, or the old PEM public key), or key_file");
+      }
+      if (!mode.isDev() && isDevelopmentKey(text.text())) {
+        // anyone can sign with the public development key: accepting it for verification is as bad as signing with it
+        throw new ConfigException(text.key(), "is the public development key; prod mode accepts no token signed with it");
       }
       String kid = kid(entry, "kid");
       JwtKey key;

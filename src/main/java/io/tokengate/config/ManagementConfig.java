@@ -9,9 +9,12 @@ import java.util.Set;
  */
 public record ManagementConfig(String host, int port, boolean requestMetrics) {
 
-  static ManagementConfig fromJson(ConfigReader in) {
+  static ManagementConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "request_metrics"));
     String host = in.string("host", "127.0.0.1");
+    if (!host.isEmpty()) {
+      HttpConfig.requireLoopbackInDev(in, host, mode);
+    }
     return new ManagementConfig(host.isEmpty() ? "127.0.0.1" : host, in.integer("port", 9090, 0, 65535),
         in.bool("request_metrics", true));
   }

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 public final class GatewayMetrics {
 
   /** Outcomes of {@code POST /api/token/}. */
-  public enum Login { SUCCESS, BAD_CREDENTIALS, THROTTLED, ERROR }
+  public enum Login { SUCCESS, BAD_CREDENTIALS, THROTTLED, BUSY, ERROR }
 
   /** Outcomes of {@code POST /api/token/refresh/}. */
   public enum Refresh { SUCCESS, INVALID, BLACKLISTED, REUSE, INACTIVE_USER, ERROR }

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * series' meters looked up once and kept: vertx-micrometer looks five meters up in the registry on
  * every request (through its meter filters), which was a tenth of a proxied request's CPU in the
  * profile. The route is what the request was routed to ({@code >}-joined when routed more than
- * once, as vertx-micrometer does). Thread-safe: one instance per server, called from its event loops.
+ * once, as vertx-micrometer does). Every label value comes from a closed set ({@link MetricLabels}):
+ * made-up methods, odd status codes and paths add no series. Thread-safe: one instance per server, called from its event loops.
  */
 final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetrics.Request, Void, Void> {
 
@@ -38,6 +39,7 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
   private final ConcurrentMap<String, Counter> resets = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, DistributionSummary> requestBytes = new ConcurrentHashMap<>();
   private final ConcurrentMap<Series, Meters> series = new ConcurrentHashMap<>();
+  private final MetricLabels.Routes routes = new MetricLabels.Routes();
 
   ServerRequestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -77,6 +79,7 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
 
   /** One request in progress. */
   static final class Request {
+    /** Already a {@link MetricLabels#method} label. */
     final String method;
     final long started = System.nanoTime();
     String route;
@@ -88,7 +91,7 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
     }
   }
 
-  private record Series(String route, String method, int code) {
+  private record Series(String route, String method, String code) {
   }
 
   private record Meters(Counter requests, Timer time, DistributionSummary bytes) {
@@ -97,7 +100,7 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
   @Override
   public Request requestBegin(Void socket, HttpRequest request) {
     active.increment();
-    return new Request(request.method().name());
+    return new Request(MetricLabels.method(request.method().name()));
   }
 
   @Override
@@ -130,8 +133,8 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
 
   @Override
   public void responseEnd(Request request, HttpResponse response, long bytesWritten) {
-    Meters meters = series.computeIfAbsent(new Series(request.route == null ? "" : request.route, request.method,
-        response.statusCode()), this::meters);
+    Meters meters = series.computeIfAbsent(new Series(request.route == null ? "" : routes.label(request.route), request.method,
+        MetricLabels.code(response.statusCode())), this::meters);
     meters.requests().increment();
     meters.time().record(System.nanoTime() - request.started, TimeUnit.NANOSECONDS);
     meters.bytes().record(bytesWritten);
@@ -142,7 +145,7 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
   }
 
   private Meters meters(Series key) {
-    String[] tags = {"route", key.route(), "method", key.method(), "code", Integer.toString(key.code())};
+    String[] tags = {"route", key.route(), "method", key.method(), "code", key.code()};
     return new Meters(
         Counter.builder(PREFIX + "requests").description("Number of processed requests").tags(tags).register(registry),
         Timer.builder(PREFIX + "response.time").description("Request processing time").tags(tags).register(registry),

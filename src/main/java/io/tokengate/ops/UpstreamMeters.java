@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * The meters of one upstream of one route, looked up once when the route is built, so a proxied
  * request only increments them (Vert.x's own HTTP client metrics look every meter up in the
  * registry on every request: 15% of the gateway's CPU in the profile). Status counters are bound
- * on first use, per status code. {@link #NONE} records nothing ({@code management.request_metrics: false}).
+ * on first use, per registered status code ({@code other} for any other: an upstream cannot add
+ * series). {@link #NONE} records nothing ({@code management.request_metrics: false}).
  * Not thread-safe for binding: one instance per route, upstream and event loop.
  */
 public final class UpstreamMeters {
@@ -62,12 +63,13 @@ public final class UpstreamMeters {
       return;
     }
     responseTime.record(nanos, TimeUnit.NANOSECONDS);
-    int index = status >= 100 && status < byStatus.length ? status : 0;
+    String code = MetricLabels.code(status);
+    int index = MetricLabels.OTHER.equals(code) ? 0 : status;
     Counter counter = byStatus[index];
     if (counter == null) {
       counter = Counter.builder("tokengate.upstream.requests")
           .description("Proxied requests answered by the upstream, by status")
-          .tags("route", route, "upstream", upstream, "code", index == 0 ? "other" : Integer.toString(status))
+          .tags("route", route, "upstream", upstream, "code", code)
           .register(registry);
       byStatus[index] = counter;
     }

@@ -62,13 +62,13 @@ class OperationsConfigTest {
   @DisplayName("every new key can be set from the environment")
   void environment() {
     GatewayConfig config = load(Map.of(
-        "TOKENGATE_MANAGEMENT_HOST", "0.0.0.0",
+        "TOKENGATE_MANAGEMENT_HOST", "127.0.0.2",
         "TOKENGATE_MANAGEMENT_PORT", "9191",
         "TOKENGATE_HTTP_SHUTDOWN_TIMEOUT", "PT5S",
         "TOKENGATE_HOUSEKEEPING_INTERVAL", "PT10M",
         "TOKENGATE_HOUSEKEEPING_BATCH_SIZE", "50",
         "TOKENGATE_LOGGING_FORMAT", "json"), new JsonObject());
-    assertThat(config.management()).isEqualTo(new ManagementConfig("0.0.0.0", 9191, true));
+    assertThat(config.management()).isEqualTo(new ManagementConfig("127.0.0.2", 9191, true));
     assertThat(config.http().shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.housekeeping()).isEqualTo(new HousekeepingConfig(Duration.ofMinutes(10), 50));
     assertThat(config.logging().json()).isTrue();

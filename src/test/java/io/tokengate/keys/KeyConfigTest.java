@@ -3,6 +3,7 @@ package io.tokengate.keys;
 import io.tokengate.config.ConfigException;
 import io.tokengate.config.ConfigLoader;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.JwtConfig;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.TestKeys;
 import io.vertx.core.Vertx;
@@ -136,6 +137,34 @@ class KeyConfigTest {
           .await();
       assertThat(config.jwt().keys().verificationKeys()).extracting(JwtKey::algorithm).containsExactly("ES256", "HS256");
       assertThat(config.jwt().keys().find("old")).isNotNull();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("prod mode refuses the public development key anywhere in the key ring: previous keys inline, from a file, from the environment")
+  void developmentKeyNowhereInProd() {
+    JsonObject inline = new JsonObject().put("signing_key", "s".repeat(32)).put("previous_verifying_keys", new JsonArray()
+        .add(new JsonObject().put("kid", "old").put("key", "p".repeat(32)))
+        .add(new JsonObject().put("kid", "dev").put("key", JwtConfig.DEVELOPMENT_KEY)));
+    refused(true, inline, "jwt.previous_verifying_keys[1].key: is the public development key; prod mode accepts no token signed with it");
+    Path file = TestKeys.write(dir, "dev-key.txt", JwtConfig.DEVELOPMENT_KEY + "\n");
+    refused(true, new JsonObject().put("signing_key", "s".repeat(32)).put("previous_verifying_keys", new JsonArray()
+            .add(new JsonObject().put("algorithm", "HS512").put("key_file", file.toString()))),
+        "jwt.previous_verifying_keys[0].key_file: is the public development key");
+    refused(true, new JsonObject().put("signing_key", JwtConfig.DEVELOPMENT_KEY), "jwt.signing_key: is the public development key");
+    refused(true, new JsonObject().put("signing_key", "s".repeat(32)).put("previous_verifying_keys", new JsonArray()
+        .add(new JsonObject().put("key", " " + JwtConfig.DEVELOPMENT_KEY + "\n"))), "jwt.previous_verifying_keys[0].key: is the public development key");
+    assertThat(load(false, inline).jwt().keys().find("dev")).as("dev mode may verify with it").isNotNull();
+
+    Vertx vertx = Vertx.vertx();
+    try {
+      Map<String, String> env = Map.of("TOKENGATE_MODE", "prod", "TOKENGATE_HTTP_HOST", "127.0.0.1",
+          "TOKENGATE_DATABASE_URL", "postgresql://u@h/d", "TOKENGATE_JWT_SIGNING_KEY", "s".repeat(32),
+          "TOKENGATE_JWT_PREVIOUS_VERIFYING_KEYS", "[{\"kid\": \"dev\", \"key\": \"" + JwtConfig.DEVELOPMENT_KEY + "\"}]");
+      assertThatThrownBy(() -> new ConfigLoader(vertx).load(null, env).await())
+          .isInstanceOf(ConfigException.class).hasMessageContaining("is the public development key");
     } finally {
       vertx.close().await();
     }

@@ -26,7 +26,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The purge of expired tokens: on demand, on its schedule, and from the command line. */
+/** The purge of expired tokens and old throttle rows: on demand, on its schedule, and from the command line. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HousekeepingTest {
 
@@ -112,6 +112,21 @@ class HousekeepingTest {
 
     assertThat(deleted).isEqualTo(5L);
     assertOnlyLiveLeft(prefix);
+  }
+
+  @Test
+  @DisplayName("a purge deletes throttle rows: failures older than a day, known clients unseen for a year")
+  void purgeThrottleRows() throws SQLException {
+    try (Connection conn = gateway.database().connect()) {
+      conn.createStatement().execute("INSERT INTO tokengate_login_failure (username, client, failed_at) VALUES"
+          + " ('purge-old', '10.9.0.1', now() - interval '25 hours'), ('purge-new', '10.9.0.1', now() - interval '1 hour')");
+      conn.createStatement().execute("INSERT INTO tokengate_login_known_client (username, client, succeeded_at) VALUES"
+          + " ('purge-old', '10.9.0.1', now() - interval '366 days'), ('purge-new', '10.9.0.1', now() - interval '300 days')");
+    }
+    gateway.gateway().vertx().eventBus().request(HousekeepingVerticle.ADDRESS, null).await();
+    assertThat(users.count("SELECT count(*) FROM tokengate_login_failure WHERE username LIKE 'purge-%'")).isEqualTo(1);
+    assertThat(users.count("SELECT count(*) FROM tokengate_login_known_client WHERE username LIKE 'purge-%'")).isEqualTo(1);
+    assertThat(users.count("SELECT count(*) FROM tokengate_login_known_client WHERE username = 'purge-new'")).isEqualTo(1);
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -23,19 +24,24 @@ public final class HttpTestClient implements AutoCloseable {
   private final WebClient client;
 
   public HttpTestClient(int port) {
-    this(Vertx.vertx(), port, true);
+    this(Vertx.vertx(), port, new PoolOptions().getHttp1MaxSize(), true);
+  }
+
+  /** With up to {@code connections} parallel HTTP/1.1 connections: {@link #client()} requests sent together run in parallel. */
+  public HttpTestClient(int port, int connections) {
+    this(Vertx.vertx(), port, connections, true);
   }
 
   /** A client on the test's {@code vertx} (e.g. the one {@code VertxExtension} injects). */
   public HttpTestClient(Vertx vertx, int port) {
-    this(vertx, port, false);
+    this(vertx, port, new PoolOptions().getHttp1MaxSize(), false);
   }
 
-  private HttpTestClient(Vertx vertx, int port, boolean ownVertx) {
+  private HttpTestClient(Vertx vertx, int port, int connections, boolean ownVertx) {
     this.vertx = vertx;
     this.ownVertx = ownVertx;
     this.client = WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false));
+        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(connections));
   }
 
   /** {@code method path} with header name/value pairs, e.g. {@code send(GET, "/x", "Authorization", "Bearer t")}. */
