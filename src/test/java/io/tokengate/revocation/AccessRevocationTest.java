@@ -103,6 +103,27 @@ class AccessRevocationTest {
     assertThat(second.revocations().check(fresh)).as("a token issued after the change").isNull();
   }
 
+  @Test
+  @DisplayName("after a password change in SQL the refresh token issued before it is refused on every instance; a new login refreshes")
+  void passwordChangeRefusesRefresh() throws Exception {
+    users.create("rosa", "rosa-pw", true);
+    JsonObject pair = a.login("rosa", "rosa-pw");
+    try (Connection conn = first.database().connect()) {
+      conn.createStatement().execute("UPDATE auth_user SET password = '" + new DjangoPasswordHasher(1000).encode("rosa-new") + "' WHERE username = 'rosa'");
+    }
+    JsonObject claims = Jwts.payload(pair.getString("access"));
+    within(1000, "instance two hears of the change", () -> second.revocations().check(claims) == Revocations.Verdict.REVOKED);
+    for (HttpTestClient http : new HttpTestClient[] {b, a}) {
+      var refused = http.postJson("/api/token/refresh/", new JsonObject().put("refresh", pair.getString("refresh")));
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.bodyAsJsonObject()).isEqualTo(new JsonObject().put("detail", "Token is invalid or expired").put("code", "token_not_valid"));
+    }
+    long changedAt = System.currentTimeMillis() / 1000;
+    within(2000, "the clock passes the second of the change", () -> System.currentTimeMillis() / 1000 > changedAt);
+    String fresh = b.login("rosa", "rosa-new").getString("refresh");
+    assertThat(a.postJson("/api/token/refresh/", new JsonObject().put("refresh", fresh)).statusCode()).isEqualTo(200);
+  }
+
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> hello(HttpTestClient http, String access) {
     return http.get("/api/hello/", access);
   }
