@@ -120,13 +120,22 @@ public final class TokenRepository {
         .map(rows -> rows.iterator().next().getBoolean("blacklisted"));
   }
 
-  /** Blacklists every unexpired outstanding token of a user (log out everywhere); returns the count. */
-  public Future<Integer> blacklistUser(SqlClient client, Object userId) {
-    return client.preparedQuery("INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at)"
+  /**
+   * Blacklists every unexpired outstanding token of a user (log out everywhere), and with Simple
+   * JWT's tables shared, every one of theirs there too (by the user's primary key); returns the
+   * count of tokengate's.
+   */
+  public Future<Integer> blacklistUser(SqlClient client, Object userId, long userPk) {
+    Future<Integer> ours = client.preparedQuery("INSERT INTO tokengate_blacklisted_token (token_id, blacklisted_at)"
             + " SELECT id, now() FROM tokengate_outstanding_token WHERE user_id = $1 AND expires_at > now()"
             + " ON CONFLICT (token_id) DO NOTHING")
         .execute(Tuple.of(String.valueOf(userId)))
         .map(RowSet::rowCount);
+    return !simplejwt ? ours : ours.compose(n -> client.preparedQuery("INSERT INTO token_blacklist_blacklistedtoken (token_id, blacklisted_at)"
+            + " SELECT id, now() FROM token_blacklist_outstandingtoken WHERE user_id = $1 AND expires_at > now()"
+            + " ON CONFLICT (token_id) DO NOTHING")
+        .execute(Tuple.of(userPk))
+        .map(n));
   }
 
   /** Whether a token with this jti was blacklisted (here, or by Simple JWT when its tables are shared). */

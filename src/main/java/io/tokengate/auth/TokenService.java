@@ -157,7 +157,7 @@ public final class TokenService {
    * token of theirs and (with {@code jwt.revoke_access}) every access token issued before now.
    */
   public Future<Integer> revokeUser(SqlClient client, User user, String reason) {
-    return tokens.blacklistUser(client, user.claimValue())
+    return tokens.blacklistUser(client, user.claimValue(), user.id())
         .compose(n -> config.revokeAccess()
             ? revocationStore.revokeUser(client, user.claimValue(), reason, config.accessTokenLifetime().toSeconds() + config.leewaySeconds()).map(n)
             : Future.succeededFuture(n))

@@ -1,6 +1,7 @@
 package io.tokengate.auth;
 
 import io.tokengate.Gateway;
+import io.tokengate.cli.TokengateCommand;
 import io.tokengate.db.StartupException;
 import io.tokengate.support.DjangoSide;
 import io.tokengate.support.HttpTestClient;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -161,6 +166,25 @@ class SimpleJwtSharingTest {
     assertThat(django.count("SELECT count(*) FROM auth_user WHERE username = 'vera' AND password LIKE 'pbkdf2_sha256$1000$%'")).isEqualTo(1);
     assertThat(refresh(before).statusCode()).isEqualTo(200);
     assertThat(refresh(afterUpgrade).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("tokens revoke-user blacklists the user's refresh tokens in Django's table too, Django-minted ones included")
+  void revokeUserCommand(@TempDir Path dir) throws Exception {
+    int id = django.createUser("xavier");
+    String ours = http.login("xavier", DjangoSide.PASSWORD).getString("refresh");
+    String theirs = Jwts.hs256(Jwts.claims("refresh", id, 3600), TestGateway.SIGNING_KEY);
+    django.forUser(id, theirs);
+    Path config = dir.resolve("django.yaml");
+    Files.writeString(config, "mode: prod\n"
+        + "database:\n  url: \"" + database.url().toUrlWithPassword() + "\"\n  manage_schema: false\n"
+        + "users:\n  table: auth_user\n"
+        + "jwt:\n  signing_key: \"" + TestGateway.SIGNING_KEY + "\"\n"
+        + "http:\n  host: 127.0.0.1\n");
+    assertThat(TokengateCommand.commandLine().execute("tokens", "revoke-user", "xavier", "--config", config.toString())).isZero();
+    assertThat(django.isBlacklisted(ours)).isTrue();
+    assertThat(django.isBlacklisted(theirs)).isTrue();
+    assertThat(refresh(ours).bodyAsJsonObject()).isEqualTo(BLACKLISTED);
   }
 
   @Test
