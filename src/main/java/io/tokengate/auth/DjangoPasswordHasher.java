@@ -79,6 +79,11 @@ public final class DjangoPasswordHasher {
     return MessageDigest.isEqual(expected, actual);
   }
 
+  /** The hash an unknown user's login is checked against (for tests). */
+  String decoy() {
+    return decoy;
+  }
+
   /** One throw-away hash, so the JIT has compiled PBKDF2 before the first real login (blocking: a worker thread). */
   public void warmUp() {
     verify("tokengate-warm-up", decoy);

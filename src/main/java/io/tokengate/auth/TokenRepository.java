@@ -49,7 +49,7 @@ public final class TokenRepository {
   private final Pool pool;
   private final boolean simplejwt;
 
-  /** Without Simple JWT's blacklist tables (the command-line tools, housekeeping). */
+  /** Without Simple JWT's blacklist tables (housekeeping, which never deletes Django's rows). */
   public TokenRepository(Pool pool) {
     this(pool, false);
   }
@@ -92,11 +92,12 @@ public final class TokenRepository {
    */
   public Future<RefreshResult> refresh(Presented token, UserRepository users, Issued issued, String nextToken,
       boolean refused, boolean retire, boolean revokeAccess) {
+    // three lookups of one user row by its primary key (or user_id_field), sharing parameter $5
     UserRepository.Subquery active = users.isActiveByClaim(token.userId(), 5);
+    String fingerprint = users.columnByClaim("md5(password)", token.userId(), 5).sql();
+    String pk = users.columnByClaim("id", token.userId(), 5).sql();
     return pool.preparedQuery("SELECT outcome, revoked FROM tokengate_refresh_shared($1, $2, $3, $4, (" + active.sql()
-            + " AND NOT $16)"
-            + ", " + users.columnByClaim("md5(password)", token.userId(), 5).sql() + ", $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-            + users.columnByClaim("id", token.userId(), 5).sql() + ")")
+            + " AND NOT $16), " + fingerprint + ", $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, " + pk + ")")
         .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()),
             active.parameter(), time(issued.now()), issued.refreshJti(), time(issued.refreshExp()), retire,
             issued.accessJti(), time(issued.accessExp()), revokeAccess, simplejwt, simplejwt ? token.token() : null,

@@ -1,8 +1,8 @@
 package io.tokengate.cli;
 
 import io.tokengate.Gateway;
-import picocli.CommandLine.Command;
 import io.tokengate.db.DatabaseBootstrap;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
