@@ -79,19 +79,28 @@ public final class DjangoPasswordHasher {
     return MessageDigest.isEqual(expected, actual);
   }
 
+  /** The hash an unknown user's login is checked against (for tests). */
+  String decoy() {
+    return decoy;
+  }
+
   /** One throw-away hash, so the JIT has compiled PBKDF2 before the first real login (blocking: a worker thread). */
   public void warmUp() {
     verify("tokengate-warm-up", decoy);
   }
 
-  /** Whether a matching hash should be re-encoded with the current settings (Django's {@code must_update}). */
+  /**
+   * Whether a matching hash should be re-encoded with the current settings: only when it has fewer
+   * iterations than configured. Unlike Django's {@code must_update} (which also lowers a count), a
+   * stronger hash (e.g. Django 5's 870,000 or 1,000,000) is never re-hashed down.
+   */
   public boolean needsUpgrade(String encoded) {
     String[] parts = encoded == null ? new String[0] : encoded.split("\\$", -1);
     if (parts.length != 4 || !ALGORITHM.equals(parts[0])) {
       return false;
     }
     try {
-      return Integer.parseInt(parts[1]) != iterations;
+      return Integer.parseInt(parts[1]) < iterations;
     } catch (NumberFormatException e) {
       return false;
     }

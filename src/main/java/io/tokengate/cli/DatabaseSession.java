@@ -33,7 +33,7 @@ final class DatabaseSession implements AutoCloseable {
     this.vertx = Vertx.vertx();
     this.pool = Pools.create(vertx, config.database());
     this.users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
-    this.tokens = new TokenRepository(pool);
+    this.tokens = new TokenRepository(pool, config.jwt().sharesSimplejwtBlacklist());
     this.tokenService = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), tokens, users,
         new Revocations(config.jwt().userIdClaim()), new GatewayMetrics(GatewayMetrics.newRegistry(), false));
   }

@@ -99,6 +99,8 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("database.url: ");
     assertThatThrownBy(() -> load(null, Map.of("TOKENGATE_JWT_ALGORITHM", "none")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("jwt.algorithm: ");
+    assertThatThrownBy(() -> load(null, Map.of("TOKENGATE_JWT_SIMPLEJWT_BLACKLIST", "yes")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("jwt.simplejwt_blacklist: must be auto, on or off");
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("jwt", new JsonObject().put("lifetime", 1))))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("jwt.lifetime: unknown key");
   }
