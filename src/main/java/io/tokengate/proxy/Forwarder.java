@@ -2,6 +2,7 @@ package io.tokengate.proxy;
 
 import io.tokengate.http.ApiException;
 import io.tokengate.http.FailureHandler;
+import io.tokengate.http.RequestFraming;
 import io.tokengate.ops.AccessLog;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.UpstreamMeters;
@@ -50,8 +51,13 @@ import java.util.concurrent.TimeoutException;
  *       for a timeout, {@code 502 upstream_unavailable} otherwise (also for a WebSocket upgrade). A
  *       failure after that, or a client that goes away, resets both sides: a half-relayed
  *       exchange is never passed off as complete, and its upstream connection is not reused.</li>
+ *   <li><b>Framing</b> is the gateway's own: the request body goes with the length the gateway
+ *       parsed, else chunked; an answer framed two ways ({@link RequestFraming#ambiguousResponse})
+ *       is a 502 and its connection is closed. {@code Expect: 100-continue} is answered here once
+ *       the request is admitted.</li>
  *   <li><b>Answer:</b> status and headers as the upstream sent them, minus hop-by-hop headers;
- *       a body of unknown length is chunked, or buffered for an HTTP/1.0 client.</li>
+ *       a body of unknown length is chunked, or for an HTTP/1.0 client streamed and ended by
+ *       closing the connection (never buffered).</li>
  *   <li><b>WebSockets:</b> the upgrade is forwarded; on {@code 101} the two connections are joined
  *       by a byte tunnel with back-pressure both ways, and closing one closes the other.</li>
  * </ul>
@@ -118,6 +124,11 @@ final class Forwarder {
    * {@code headers}, and answers the client. {@code log}, when not null, learns the upstream.
    */
   void forward(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
+    if (hasBody && request.version() == HttpVersion.HTTP_1_1 && !request.isEnded()
+        && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      // admitted: now the client may send its body (the upstream never sees Expect)
+      request.response().writeContinue();
+    }
     new Exchange(request, uri, headers, hasBody, upgrade, log).attempt(health.nextOrder(), 0);
   }
 
@@ -302,7 +313,11 @@ final class Forwarder {
       } else {
         track(this);
         if (hasBody) {
-          if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+          // framing is the gateway's: the length it parsed (the decoder read exactly that), else chunked
+          long length = RequestFraming.contentLength(request.headers());
+          if (length >= 0) {
+            outbound.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+          } else {
             outbound.setChunked(true);
           }
           Pipe<Buffer> body = request.pipe();
@@ -324,6 +339,13 @@ final class Forwarder {
 
     private void relay(HttpClientResponse answer) {
       touch(this);
+      if (RequestFraming.ambiguousResponse(answer.headers())) {
+        // two readings of where this answer ends: neither is relayed, and the connection is not reused
+        upstream.reset();
+        fail(target, new IllegalStateException("ambiguous response framing: " + answer.headers().getAll(HttpHeaders.CONTENT_LENGTH)
+            + " / " + answer.headers().getAll(HttpHeaders.TRANSFER_ENCODING)));
+        return;
+      }
       int status = answer.statusCode();
       target.meters().responded(status, System.nanoTime() - sentAt);
       HttpServerResponse response = request.response();
@@ -345,21 +367,27 @@ final class Forwarder {
       }
       String length = out.get(HttpHeaders.CONTENT_LENGTH);
       boolean gather = length != null && length.length() <= 4;
+      boolean closeDelimited = false;
       if (length == null && mayHaveBody(status)) {
-        // no chunked encoding for HTTP/1.0: gather the body to learn its length
-        gather = request.version() == HttpVersion.HTTP_1_0;
-        response.setChunked(!gather);
+        // no chunked encoding for HTTP/1.0: the body ends when the connection closes (streamed, never gathered)
+        closeDelimited = request.version() == HttpVersion.HTTP_1_0;
+        if (closeDelimited) {
+          out.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        } else {
+          response.setChunked(true);
+        }
       }
-      relayBody(answer, response, gather && mayHaveBody(status));
+      relayBody(answer, response, gather && mayHaveBody(status), closeDelimited);
     }
 
     /**
      * The body, chunk by chunk with back-pressure; each chunk is upstream activity (see
      * {@link #track}). With {@code gather}, the chunks are collected and sent with the head in one
      * write when the body ends: a small body (Content-Length of at most 9999 bytes), so head and
-     * body leave in one write instead of two, or one of unknown length for an HTTP/1.0 client.
+     * body leave in one write instead of two. With {@code closeDelimited} (a body of unknown length
+     * for an HTTP/1.0 client) the connection closes after the body: that is where it ends.
      */
-    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather) {
+    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather, boolean closeDelimited) {
       Buffer[] gathered = new Buffer[1];
       answer.handler(chunk -> {
         touch(this);
@@ -380,10 +408,9 @@ final class Forwarder {
       });
       answer.endHandler(v -> {
         untrack(this);
-        if (gathered[0] == null) {
-          response.end();
-        } else {
-          response.end(gathered[0]);
+        Future<Void> ended = gathered[0] == null ? response.end() : response.end(gathered[0]);
+        if (closeDelimited) {
+          ended.onComplete(done -> request.connection().close());
         }
       });
     }
