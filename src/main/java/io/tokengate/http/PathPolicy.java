@@ -13,7 +13,8 @@ import java.util.List;
  * dot segment), and the encoded slashes {@code %2F} and {@code %5C}, any case. Encoded slashes
  * pass only on a route with {@code allow_encoded_slashes: true}, and only when the path takes that
  * route both as sent and with its encoded slashes decoded (no other route's prefix can be reached
- * through one); the route then matches and forwards the same bytes. Immutable and pure; any thread.
+ * through one), and the decoded path has no dot segment; the route then matches and forwards the
+ * same bytes. Immutable and pure; any thread.
  */
 public final class PathPolicy {
 
@@ -72,7 +73,21 @@ public final class PathPolicy {
 
   private boolean allowsEncodedSlashes(String path) {
     Prefix raw = match(path);
-    return raw != null && raw.encodedSlashes() && raw == match(decodeSlashes(path));
+    if (raw == null || !raw.encodedSlashes()) {
+      return false;
+    }
+    String decoded = decodeSlashes(path);
+    return raw == match(decoded) && !hasDotSegment(decoded);
+  }
+
+  /** Whether a segment is {@code .} or {@code ..}: once its slashes are decoded the path would climb. */
+  private static boolean hasDotSegment(String path) {
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Prefix match(String path) {
