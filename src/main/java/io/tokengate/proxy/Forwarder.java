@@ -56,8 +56,8 @@ import java.util.concurrent.TimeoutException;
  *       is a 502 and its connection is closed. {@code Expect: 100-continue} is answered here once
  *       the request is admitted.</li>
  *   <li><b>Answer:</b> status and headers as the upstream sent them, minus hop-by-hop headers;
- *       a body of unknown length is chunked, or for an HTTP/1.0 client streamed and ended by
- *       closing the connection (never buffered).</li>
+ *       a body of unknown length is chunked, or for an HTTP/1.0 client sent with a length when
+ *       it ends within 64 KiB, else streamed and ended by closing the connection (never buffered whole).</li>
  *   <li><b>WebSockets:</b> the upgrade is forwarded; on {@code 101} the two connections are joined
  *       by a byte tunnel with back-pressure both ways, and closing one closes the other.</li>
  * </ul>
@@ -71,6 +71,9 @@ final class Forwarder {
       new JsonObject().put("detail", "Bad gateway").put("code", "upstream_unavailable"));
   static final ApiException GATEWAY_TIMEOUT = new ApiException(504,
       new JsonObject().put("detail", "Gateway timeout").put("code", "upstream_timeout"));
+
+  /** The most of a body of unknown length gathered for an HTTP/1.0 client, to send with a length; a longer one is streamed. */
+  static final int HTTP10_GATHER_LIMIT = 64 * 1024;
 
   /** Hop-by-hop response headers (RFC 9110 7.6.1): never relayed to the client. */
   private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -367,33 +370,40 @@ final class Forwarder {
       }
       String length = out.get(HttpHeaders.CONTENT_LENGTH);
       boolean gather = length != null && length.length() <= 4;
-      boolean closeDelimited = false;
+      boolean untilClose = false;
       if (length == null && mayHaveBody(status)) {
-        // no chunked encoding for HTTP/1.0: the body ends when the connection closes (streamed, never gathered)
-        closeDelimited = request.version() == HttpVersion.HTTP_1_0;
-        if (closeDelimited) {
-          out.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        } else {
+        // no chunked encoding for HTTP/1.0: a body of unknown length is gathered up to a bound, then streamed
+        untilClose = request.version() == HttpVersion.HTTP_1_0;
+        if (!untilClose) {
           response.setChunked(true);
         }
       }
-      relayBody(answer, response, gather && mayHaveBody(status), closeDelimited);
+      relayBody(answer, response, gather && mayHaveBody(status), untilClose);
     }
 
     /**
      * The body, chunk by chunk with back-pressure; each chunk is upstream activity (see
      * {@link #track}). With {@code gather}, the chunks are collected and sent with the head in one
      * write when the body ends: a small body (Content-Length of at most 9999 bytes), so head and
-     * body leave in one write instead of two. With {@code closeDelimited} (a body of unknown length
-     * for an HTTP/1.0 client) the connection closes after the body: that is where it ends.
+     * body leave in one write instead of two. With {@code untilClose} (a body of unknown length for
+     * an HTTP/1.0 client) up to {@value #HTTP10_GATHER_LIMIT} bytes are gathered to send with a
+     * Content-Length; a longer body is streamed with {@code Connection: close} and ends when the
+     * connection closes: a client that does not read never makes the gateway hold more.
      */
-    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather, boolean closeDelimited) {
+    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather, boolean untilClose) {
       Buffer[] gathered = new Buffer[1];
+      boolean[] gathering = {gather || untilClose};
       answer.handler(chunk -> {
         touch(this);
-        if (gather) {
+        if (gathering[0]) {
           gathered[0] = gathered[0] == null ? chunk : gathered[0].appendBuffer(chunk);
-          return;
+          if (!untilClose || gathered[0].length() <= HTTP10_GATHER_LIMIT) {
+            return;
+          }
+          gathering[0] = false;
+          response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+          chunk = gathered[0];
+          gathered[0] = null;
         }
         response.write(chunk);
         if (response.writeQueueFull()) {
@@ -409,7 +419,8 @@ final class Forwarder {
       answer.endHandler(v -> {
         untrack(this);
         Future<Void> ended = gathered[0] == null ? response.end() : response.end(gathered[0]);
-        if (closeDelimited) {
+        if (untilClose && !gathering[0]) {
+          // the client learns where the body ends from the close
           ended.onComplete(done -> request.connection().close());
         }
       });
