@@ -3,6 +3,7 @@ package io.tokengate.http;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * within {@code headerTimeout} of the connection opening or of the previous response ending (no
  * slowloris, also on keep-alive connections); and, before any routing, JSON answers for requests
  * the HTTP decoder refuses (431, 414, 400), for ambiguous body framing ({@link RequestFraming}, 400
- * and the connection closes) and for a {@code Host} not in {@code http.allowed_hosts} (400).
+ * and the connection closes; both lengths on HTTP/1.1 already fail in the {@link StrictRequestDecoder})
+ * and for a {@code Host} not in {@code http.allowed_hosts} (400).
  * The head deadlines are kept without a timer per connection: one periodic sweep (a quarter of
  * the timeout) while connections wait for a head. Runs on its verticle's event loop; only the
  * process-wide counter is shared.
@@ -34,6 +36,7 @@ public final class ConnectionGuard {
   private final long headerTimeoutNanos;
   private final long sweepMillis;
   private final AllowedHosts allowedHosts;
+  private final HttpServerOptions serverOptions;
   /** Every open connection of this verticle that is not a WebSocket tunnel, with what it is doing. */
   private final Map<HttpConnection, Waiting> connections = new HashMap<>();
   private long sweeper = -1;
@@ -44,14 +47,16 @@ public final class ConnectionGuard {
     long since;
   }
 
+  /** {@code serverOptions}: the listener's, for the {@link StrictRequestDecoder} each HTTP/1.x connection gets. */
   public ConnectionGuard(Vertx vertx, AtomicInteger open, int maxConnections, Duration headerTimeout,
-                         AllowedHosts allowedHosts) {
+                         AllowedHosts allowedHosts, HttpServerOptions serverOptions) {
     this.vertx = vertx;
     this.open = open;
     this.maxConnections = maxConnections;
     this.headerTimeoutNanos = headerTimeout.toNanos();
     this.sweepMillis = Math.max(25, headerTimeout.toMillis() / 4);
     this.allowedHosts = allowedHosts;
+    this.serverOptions = serverOptions;
   }
 
   /** For {@code HttpServer.connectionHandler}. */
@@ -61,6 +66,7 @@ public final class ConnectionGuard {
       connection.close();
       return;
     }
+    StrictRequestDecoder.install(connection, serverOptions);
     Waiting waiting = new Waiting();
     waiting.since = System.nanoTime();
     connections.put(connection, waiting);

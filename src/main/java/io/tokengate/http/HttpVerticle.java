@@ -49,7 +49,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     HttpServerOptions options = ServerOptionsFactory.create(config.http(), port);
     ConnectionGuard guard = new ConnectionGuard(vertx, openConnections, config.http().maxConnections(), config.http().headerTimeout(),
-        new AllowedHosts(config.http().allowedHosts()));
+        new AllowedHosts(config.http().allowedHosts()), options);
     current = RouterFactory.build(vertx, config, pool, revocations, metrics);
     server = vertx.createHttpServer(options)
         .connectionHandler(guard::onConnection)
