@@ -80,8 +80,9 @@ public final class ConnectionGuard {
   }
 
   /**
-   * Closes the connections whose next request head is late. A connection whose response has ended
-   * since the last sweep starts waiting now (at most a quarter of the timeout late).
+   * Closes the connections whose next request head is late. A connection whose exchange (request
+   * and response) has ended since the last sweep starts waiting now (at most a quarter of the
+   * timeout late).
    */
   private void sweep() {
     long now = System.nanoTime();
@@ -89,7 +90,8 @@ public final class ConnectionGuard {
       Map.Entry<HttpConnection, Waiting> entry = it.next();
       Waiting waiting = entry.getValue();
       if (waiting.current != null) {
-        if (!waiting.current.response().ended()) {
+        if (!waiting.current.response().ended() || !waiting.current.isEnded()) {
+          // still answering, or still receiving a body (an early answer): not waiting for a head yet
           continue;
         }
         waiting.current = null;

@@ -401,7 +401,8 @@ final class Forwarder {
             return;
           }
           gathering[0] = false;
-          response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+          // after Vert.x's own Connection header, which says keep-alive to an HTTP/1.0 client that asked for it
+          response.headersEndHandler(head -> response.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
           chunk = gathered[0];
           gathered[0] = null;
         }
