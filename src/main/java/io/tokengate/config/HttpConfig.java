@@ -9,6 +9,7 @@ import java.util.Set;
  * {@code behind_proxy: true} (a TLS-terminating proxy in front); dev mode binds loopback addresses
  * only. {@code trustedProxies}: addresses or CIDR ranges (IPv4, IPv6) whose {@code X-Forwarded-For}
  * is believed. {@code shutdownTimeout}: how long a stopping gateway lets in-flight requests finish.
+ * {@code allowedHosts}: the {@code Host} values served (host, optional {@code :port}; empty = any).
  */
 public record HttpConfig(
     String host,
@@ -23,7 +24,11 @@ public record HttpConfig(
     int maxConnections,
     boolean behindProxy,
     Duration shutdownTimeout,
-    TlsConfig tls) {
+    TlsConfig tls,
+    List<String> allowedHosts) {
+
+  private static final java.util.regex.Pattern HOST_ENTRY =
+      java.util.regex.Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?");
 
   /** PEM certificate chain and key; both empty = plain HTTP. */
   public record TlsConfig(String certFile, String keyFile) {
@@ -43,7 +48,8 @@ public record HttpConfig(
 
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
-        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls"));
+        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls",
+        "allowed_hosts"));
     String host = in.string("host", "");
     if (host.isEmpty()) {
       host = mode.isDev() ? "127.0.0.1" : "0.0.0.0";
@@ -81,6 +87,17 @@ public record HttpConfig(
         in.integer("max_connections", 10_000, 1, 1_000_000),
         behindProxy,
         in.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ZERO),
-        tls);
+        tls,
+        allowedHosts(in));
+  }
+
+  private static List<String> allowedHosts(ConfigReader in) {
+    List<String> hosts = in.strings("allowed_hosts", List.of());
+    for (String host : hosts) {
+      if (!HOST_ENTRY.matcher(host).matches()) {
+        throw new ConfigException(in.key("allowed_hosts"), "not a host name with an optional port: \"" + host + "\"");
+      }
+    }
+    return List.copyOf(hosts);
   }
 }

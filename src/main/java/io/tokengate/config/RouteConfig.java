@@ -15,6 +15,8 @@ import java.util.Set;
 /**
  * One upstream API behind the gateway: a path prefix, where to send it, and who may pass.
  * An upstream named {@value #DEMO_UPSTREAM} is the built-in demo upstream (dev mode only).
+ * {@code allowEncodedSlashes}: paths under this route may carry {@code %2F}/{@code %5C}
+ * ({@code http.PathPolicy}); off by default.
  */
 public record RouteConfig(
     String name,
@@ -28,7 +30,8 @@ public record RouteConfig(
     Duration timeout,
     boolean forwardAuthorization,
     Map<String, String> identityHeaders,
-    int maxConnections) {
+    int maxConnections,
+    boolean allowEncodedSlashes) {
 
   public static final String DEMO_UPSTREAM = "demo";
 
@@ -44,7 +47,7 @@ public record RouteConfig(
 
   static RouteConfig fromJson(ConfigReader in) {
     in.onlyKeys(Set.of("name", "path", "upstream", "strip_prefix", "auth", "require", "timeout",
-        "forward_authorization", "identity_headers", "max_connections"));
+        "forward_authorization", "identity_headers", "max_connections", "allow_encoded_slashes"));
     String name = in.string("name", "");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
       throw new ConfigException(in.key("name"), "required: letters, digits, '_', '.', '-' (got \"" + name + "\")");
@@ -104,7 +107,8 @@ public record RouteConfig(
         in.duration("timeout", Duration.ofSeconds(30), Duration.ofMillis(1)),
         in.bool("forward_authorization", false),
         Map.copyOf(identity),
-        in.integer("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 10_000));
+        in.integer("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 10_000),
+        in.bool("allow_encoded_slashes", false));
   }
 
   /** Keep-alive connections per upstream address and per event loop. */
@@ -113,7 +117,7 @@ public record RouteConfig(
   /** This route sent to {@code upstream} instead (the demo upstream once it listens). */
   public RouteConfig withUpstream(URI upstream) {
     return new RouteConfig(name, path, List.of(upstream), demo, stripPrefix, auth, requiredClaims, requiredScopes,
-        timeout, forwardAuthorization, identityHeaders, maxConnections);
+        timeout, forwardAuthorization, identityHeaders, maxConnections, allowEncodedSlashes);
   }
 
   private static URI parseUpstream(String key, String text) {

@@ -48,7 +48,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpServerOptions options = ServerOptionsFactory.create(config.http(), port);
-    ConnectionGuard guard = new ConnectionGuard(vertx, openConnections, config.http().maxConnections(), config.http().headerTimeout());
+    ConnectionGuard guard = new ConnectionGuard(vertx, openConnections, config.http().maxConnections(), config.http().headerTimeout(),
+        new AllowedHosts(config.http().allowedHosts()), options);
     current = RouterFactory.build(vertx, config, pool, revocations, metrics);
     server = vertx.createHttpServer(options)
         .connectionHandler(guard::onConnection)

@@ -36,9 +36,12 @@ public final class RouterFactory {
    * The public request handling of one event loop: the proxied routes, served first, then the
    * router; and the upstream clients the routes own (to close once this is replaced).
    */
-  public record PublicRouter(GatewayRoutes gatewayRoutes, Router router) {
+  public record PublicRouter(GatewayRoutes gatewayRoutes, Router router, PathPolicy pathPolicy) {
 
     public void handle(HttpServerRequest request) {
+      if (!pathPolicy.admit(request)) {
+        return;
+      }
       if (!gatewayRoutes.handle(request)) {
         router.handle(request);
       }
@@ -75,6 +78,6 @@ public final class RouterFactory {
     for (int status : new int[] {400, 404, 405, 500}) {
       router.errorHandler(status, failures);
     }
-    return new PublicRouter(gatewayRoutes, router);
+    return new PublicRouter(gatewayRoutes, router, PathPolicy.of(config.routes()));
   }
 }

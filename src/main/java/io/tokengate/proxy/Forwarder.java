@@ -2,6 +2,7 @@ package io.tokengate.proxy;
 
 import io.tokengate.http.ApiException;
 import io.tokengate.http.FailureHandler;
+import io.tokengate.http.RequestFraming;
 import io.tokengate.ops.AccessLog;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.UpstreamMeters;
@@ -50,8 +51,13 @@ import java.util.concurrent.TimeoutException;
  *       for a timeout, {@code 502 upstream_unavailable} otherwise (also for a WebSocket upgrade). A
  *       failure after that, or a client that goes away, resets both sides: a half-relayed
  *       exchange is never passed off as complete, and its upstream connection is not reused.</li>
+ *   <li><b>Framing</b> is the gateway's own: the request body goes with the length the gateway
+ *       parsed, else chunked; an answer framed two ways ({@link RequestFraming#ambiguousResponse})
+ *       is a 502 and its connection is closed. {@code Expect: 100-continue} is answered here once
+ *       the request is admitted.</li>
  *   <li><b>Answer:</b> status and headers as the upstream sent them, minus hop-by-hop headers;
- *       a body of unknown length is chunked, or buffered for an HTTP/1.0 client.</li>
+ *       a body of unknown length is chunked, or for an HTTP/1.0 client sent with a length when
+ *       it ends within 64 KiB, else streamed and ended by closing the connection (never buffered whole).</li>
  *   <li><b>WebSockets:</b> the upgrade is forwarded; on {@code 101} the two connections are joined
  *       by a byte tunnel with back-pressure both ways, and closing one closes the other.</li>
  * </ul>
@@ -65,6 +71,9 @@ final class Forwarder {
       new JsonObject().put("detail", "Bad gateway").put("code", "upstream_unavailable"));
   static final ApiException GATEWAY_TIMEOUT = new ApiException(504,
       new JsonObject().put("detail", "Gateway timeout").put("code", "upstream_timeout"));
+
+  /** The most of a body of unknown length gathered for an HTTP/1.0 client, to send with a length; a longer one is streamed. */
+  static final int HTTP10_GATHER_LIMIT = 64 * 1024;
 
   /** Hop-by-hop response headers (RFC 9110 7.6.1): never relayed to the client. */
   private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -118,6 +127,11 @@ final class Forwarder {
    * {@code headers}, and answers the client. {@code log}, when not null, learns the upstream.
    */
   void forward(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
+    if (hasBody && request.version() == HttpVersion.HTTP_1_1 && !request.isEnded()
+        && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      // admitted: now the client may send its body (the upstream never sees Expect)
+      request.response().writeContinue();
+    }
     new Exchange(request, uri, headers, hasBody, upgrade, log).attempt(health.nextOrder(), 0);
   }
 
@@ -302,7 +316,11 @@ final class Forwarder {
       } else {
         track(this);
         if (hasBody) {
-          if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+          // framing is the gateway's: the length it parsed (the decoder read exactly that), else chunked
+          long length = RequestFraming.contentLength(request.headers());
+          if (length >= 0) {
+            outbound.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+          } else {
             outbound.setChunked(true);
           }
           Pipe<Buffer> body = request.pipe();
@@ -324,6 +342,13 @@ final class Forwarder {
 
     private void relay(HttpClientResponse answer) {
       touch(this);
+      if (RequestFraming.ambiguousResponse(answer.headers())) {
+        // two readings of where this answer ends: neither is relayed, and the connection is not reused
+        upstream.reset();
+        fail(target, new IllegalStateException("ambiguous response framing: " + answer.headers().getAll(HttpHeaders.CONTENT_LENGTH)
+            + " / " + answer.headers().getAll(HttpHeaders.TRANSFER_ENCODING)));
+        return;
+      }
       int status = answer.statusCode();
       target.meters().responded(status, System.nanoTime() - sentAt);
       HttpServerResponse response = request.response();
@@ -345,27 +370,41 @@ final class Forwarder {
       }
       String length = out.get(HttpHeaders.CONTENT_LENGTH);
       boolean gather = length != null && length.length() <= 4;
+      boolean untilClose = false;
       if (length == null && mayHaveBody(status)) {
-        // no chunked encoding for HTTP/1.0: gather the body to learn its length
-        gather = request.version() == HttpVersion.HTTP_1_0;
-        response.setChunked(!gather);
+        // no chunked encoding for HTTP/1.0: a body of unknown length is gathered up to a bound, then streamed
+        untilClose = request.version() == HttpVersion.HTTP_1_0;
+        if (!untilClose) {
+          response.setChunked(true);
+        }
       }
-      relayBody(answer, response, gather && mayHaveBody(status));
+      relayBody(answer, response, gather && mayHaveBody(status), untilClose);
     }
 
     /**
      * The body, chunk by chunk with back-pressure; each chunk is upstream activity (see
      * {@link #track}). With {@code gather}, the chunks are collected and sent with the head in one
      * write when the body ends: a small body (Content-Length of at most 9999 bytes), so head and
-     * body leave in one write instead of two, or one of unknown length for an HTTP/1.0 client.
+     * body leave in one write instead of two. With {@code untilClose} (a body of unknown length for
+     * an HTTP/1.0 client) up to {@value #HTTP10_GATHER_LIMIT} bytes are gathered to send with a
+     * Content-Length; a longer body is streamed with {@code Connection: close} and ends when the
+     * connection closes: a client that does not read never makes the gateway hold more.
      */
-    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather) {
+    private void relayBody(HttpClientResponse answer, HttpServerResponse response, boolean gather, boolean untilClose) {
       Buffer[] gathered = new Buffer[1];
+      boolean[] gathering = {gather || untilClose};
       answer.handler(chunk -> {
         touch(this);
-        if (gather) {
+        if (gathering[0]) {
           gathered[0] = gathered[0] == null ? chunk : gathered[0].appendBuffer(chunk);
-          return;
+          if (!untilClose || gathered[0].length() <= HTTP10_GATHER_LIMIT) {
+            return;
+          }
+          gathering[0] = false;
+          // after Vert.x's own Connection header, which says keep-alive to an HTTP/1.0 client that asked for it
+          response.headersEndHandler(head -> response.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE));
+          chunk = gathered[0];
+          gathered[0] = null;
         }
         response.write(chunk);
         if (response.writeQueueFull()) {
@@ -380,10 +419,10 @@ final class Forwarder {
       });
       answer.endHandler(v -> {
         untrack(this);
-        if (gathered[0] == null) {
-          response.end();
-        } else {
-          response.end(gathered[0]);
+        Future<Void> ended = gathered[0] == null ? response.end() : response.end(gathered[0]);
+        if (untilClose && !gathering[0]) {
+          // the client learns where the body ends from the close
+          ended.onComplete(done -> request.connection().close());
         }
       });
     }

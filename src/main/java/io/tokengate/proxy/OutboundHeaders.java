@@ -21,13 +21,17 @@ import java.util.regex.Pattern;
  * The headers a proxied request carries upstream, built in one pass over the client's. What the
  * upstream learns about the caller comes only from the gateway:
  * <ul>
+ *   <li>names are compared case-insensitively with {@code _} read as {@code -} (a look-alike of a
+ *       header below is removed too);</li>
  *   <li>removed: hop-by-hop headers and those the client names in {@code Connection}; {@code Host}
  *       (the client sets the upstream's own); every {@code X-Auth-*} header and every header the
  *       route maps a claim to; {@code Authorization} unless the route forwards it; the client's
  *       own {@code X-Forwarded-*} and {@code Forwarded} (the gateway is the edge); the refresh and
- *       CSRF cookies of cookie mode (the gateway's own);</li>
+ *       CSRF cookies of cookie mode (the gateway's own); {@code Content-Length} (the gateway frames the
+ *       body it sends) and {@code Expect} (the gateway answers it);</li>
  *   <li>added: {@value #USER_ID} with the user id claim and each mapped claim's header, for an
- *       authenticated request; {@value #REQUEST_ID} (the client's when sane, else the request's id
+ *       authenticated request (a value that is not printable ASCII as {@code Name*} in RFC 8187
+ *       form); {@value #REQUEST_ID} (the client's when sane, else the request's id
  *       in the access log and on the response); {@code X-Forwarded-For/-Proto/-Host} and RFC 7239
  *       {@code Forwarded}.</li>
  * </ul>
@@ -62,7 +66,9 @@ final class OutboundHeaders {
         "trailer", "transfer-encoding"}) {
       STANDARD.put(name, Kind.HOP_BY_HOP);
     }
-    for (String name : new String[] {"host", X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, FORWARDED}) {
+    // framing is the gateway's own (the Forwarder sets it from what it sends); Expect is answered by the gateway
+    for (String name : new String[] {"host", X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, FORWARDED,
+        "content-length", "expect"}) {
       STANDARD.put(name, Kind.DROP);
     }
     STANDARD.put("upgrade", Kind.UPGRADE);
@@ -97,12 +103,19 @@ final class OutboundHeaders {
     String clientRequestId = null;
     for (Map.Entry<String, String> header : in) {
       String name = header.getKey();
-      Kind kind = STANDARD.get(name);
+      // X_Auth_User_Id reads as X-Auth-User-Id to CGI/WSGI-style upstreams: names are compared with '_' as '-'
+      String folded = name.indexOf('_') < 0 ? name : name.replace('_', '-');
+      Kind kind = STANDARD.get(folded);
       if (kind == null) {
-        if (!name.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length()) && !mappedNames.contains(name)
-            && (declaredHopByHop.isEmpty() || !declaredHopByHop.contains(name.toLowerCase(Locale.ROOT)))) {
+        if (!folded.regionMatches(true, 0, RESERVED_PREFIX, 0, RESERVED_PREFIX.length()) && !isMapped(folded)
+            && (declaredHopByHop.isEmpty() || !(declaredHopByHop.contains(name.toLowerCase(Locale.ROOT))
+            || declaredHopByHop.contains(folded.toLowerCase(Locale.ROOT))))) {
           out.add(name, header.getValue());
         }
+        continue;
+      }
+      if (folded != name) {
+        // a look-alike of a header the gateway reads or sets: never passed on
         continue;
       }
       switch (kind) {
@@ -186,21 +199,52 @@ final class OutboundHeaders {
     return names;
   }
 
-  private static void put(MultiMap headers, CharSequence name, Object claim) {
-    String value = text(claim);
-    if (value != null && isPrintable(value)) {
-      headers.add(name, value);
+  /** A mapped claim header, also in its RFC 8187 form ({@code Name*}). */
+  private boolean isMapped(String name) {
+    if (mappedNames.isEmpty()) {
+      return false;
     }
+    return mappedNames.contains(name) || name.endsWith("*") && mappedNames.contains(name.substring(0, name.length() - 1));
   }
 
-  private static boolean isPrintable(String value) {
+  /**
+   * A claim as a header: printable ASCII as it is; other text as {@code Name*: UTF-8''…} (RFC 8187
+   * percent-encoded UTF-8), never lossily; a value with control characters is left out.
+   */
+  private static void put(MultiMap headers, CharSequence name, Object claim) {
+    String value = text(claim);
+    if (value == null) {
+      return;
+    }
+    boolean ascii = true;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < 0x20 || c == 0x7f) {
-        return false;
+        return;
+      }
+      ascii &= c < 0x7f;
+    }
+    if (ascii) {
+      headers.add(name, value);
+    } else {
+      headers.add(name + "*", extValue(value));
+    }
+  }
+
+  /** RFC 8187 ext-value: {@code UTF-8''} and the UTF-8 bytes, attr-char as is, the rest as {@code %XX}. */
+  static String extValue(String value) {
+    byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length * 3 + 7).append("UTF-8''");
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$&+-.^_`|~".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }
-    return true;
+    return out.toString();
   }
 
   /** A claim as header text: strings as they are, other JSON values encoded; absent or null: no header. */
