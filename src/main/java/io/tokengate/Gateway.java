@@ -5,6 +5,7 @@ import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.auth.LoginVerticle;
 import io.tokengate.config.ConfigSource;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.JwtConfig;
 import io.tokengate.db.DatabaseBootstrap;
 import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
@@ -305,13 +306,32 @@ public final class Gateway implements AutoCloseable {
         DatabaseBootstrap bootstrap = new DatabaseBootstrap(config.database(), config.users().table(), config.jwt().userIdField());
         bootstrap.prepare();
         bootstrap.migrate();
-        return new Database(config, embedded);
+        return new Database(withSimplejwtBlacklist(config, bootstrap), embedded);
       } catch (RuntimeException e) {
         if (embedded != null) {
           embedded.close();
         }
         throw e;
       }
+    }
+
+    /** Resolves {@code jwt.simplejwt_blacklist: auto} by looking at the database; {@code on} without the tables stops start-up. */
+    private static GatewayConfig withSimplejwtBlacklist(GatewayConfig config, DatabaseBootstrap bootstrap) {
+      JwtConfig.SimpleJwtBlacklist setting = config.jwt().simplejwtBlacklist();
+      if (setting == JwtConfig.SimpleJwtBlacklist.OFF) {
+        return config;
+      }
+      boolean present = bootstrap.hasSimplejwtBlacklist();
+      if (setting == JwtConfig.SimpleJwtBlacklist.ON && !present) {
+        throw new StartupException("jwt.simplejwt_blacklist: on, but the database has no token_blacklist_outstandingtoken"
+            + " and token_blacklist_blacklistedtoken tables (run Django's migrate with rest_framework_simplejwt.token_blacklist"
+            + " installed, or set it to auto or off)");
+      }
+      if (present) {
+        LOG.info("Sharing Simple JWT's blacklist tables (token_blacklist_outstandingtoken, token_blacklist_blacklistedtoken)");
+      }
+      return config.withJwt(config.jwt().withSimplejwtBlacklist(
+          present ? JwtConfig.SimpleJwtBlacklist.ON : JwtConfig.SimpleJwtBlacklist.OFF));
     }
 
     @Override

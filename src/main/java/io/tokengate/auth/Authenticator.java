@@ -40,12 +40,12 @@ public final class Authenticator {
   }
 
   private Future<User> afterLogin(User user, String password) {
-    Future<Void> upgrade = hasher.needsUpgrade(user.password())
+    // the user as stored after the login: its tokens carry the fingerprint of the hash now stored
+    Future<User> upgrade = hasher.needsUpgrade(user.password())
         ? hashing.executeBlocking(() -> hasher.encode(password), false)
-            .compose(hash -> users.upgradePassword(user.username(), hash))
-        : Future.succeededFuture();
+            .compose(hash -> users.upgradePassword(user.username(), user.password(), hash).map(user.withPassword(hash)))
+        : Future.succeededFuture(user);
     return upgrade
-        .compose(v -> jwt.updateLastLogin() ? users.updateLastLogin(user.id()) : Future.<Void>succeededFuture())
-        .map(user);
+        .compose(stored -> (jwt.updateLastLogin() ? users.updateLastLogin(user.id()) : Future.<Void>succeededFuture()).map(stored));
   }
 }

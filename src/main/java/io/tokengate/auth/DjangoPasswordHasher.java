@@ -84,14 +84,18 @@ public final class DjangoPasswordHasher {
     verify("tokengate-warm-up", decoy);
   }
 
-  /** Whether a matching hash should be re-encoded with the current settings (Django's {@code must_update}). */
+  /**
+   * Whether a matching hash should be re-encoded with the current settings: only when it has fewer
+   * iterations than configured. Unlike Django's {@code must_update} (which also lowers a count), a
+   * stronger hash (e.g. Django 5's 870,000 or 1,000,000) is never re-hashed down.
+   */
   public boolean needsUpgrade(String encoded) {
     String[] parts = encoded == null ? new String[0] : encoded.split("\\$", -1);
     if (parts.length != 4 || !ALGORITHM.equals(parts[0])) {
       return false;
     }
     try {
-      return Integer.parseInt(parts[1]) != iterations;
+      return Integer.parseInt(parts[1]) < iterations;
     } catch (NumberFormatException e) {
       return false;
     }

@@ -49,7 +49,7 @@ public final class LoginVerticle extends VerticleBase {
     hashing = vertx.createSharedWorkerExecutor("tokengate-hashing", config.users().hashingThreads());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
     Authenticator authenticator = new Authenticator(users, hasher, hashing, config.jwt());
-    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool), users,
+    TokenService tokens = new TokenService(new TokenCodec(vertx, config.jwt()), config.jwt(), new TokenRepository(pool, config.jwt().sharesSimplejwtBlacklist()), users,
         revocations, metrics);
     LoginThrottle throttle = new LoginThrottle(pool, config.throttle());
     consumer = vertx.eventBus().<JsonObject>localConsumer(ADDRESS, message -> login(message, throttle, authenticator, tokens));

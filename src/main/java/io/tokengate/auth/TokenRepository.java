@@ -22,8 +22,11 @@ import java.util.Locale;
  */
 public final class TokenRepository {
 
-  /** A presented refresh token, with what its row gets if it has none yet (minted elsewhere, e.g. by Simple JWT). */
-  public record Presented(String jti, Object userId, long iat, long exp) {
+  /**
+   * A presented refresh token, with what its row gets if it has none yet (minted elsewhere, e.g. by
+   * Simple JWT); {@code token} is its text, for Simple JWT's outstanding-token table.
+   */
+  public record Presented(String jti, Object userId, long iat, long exp, String token) {
   }
 
   /**
@@ -33,41 +36,71 @@ public final class TokenRepository {
   public record Issued(long now, String refreshJti, long refreshExp, String accessJti, long accessExp) {
   }
 
-  /** How a refresh ended; only {@code SUCCESS} issued anything. */
-  public enum Verdict { SUCCESS, BLACKLISTED, REUSE, INACTIVE }
+  /**
+   * How a refresh ended; only {@code SUCCESS} issued anything. {@code PASSWORD}: the user's stored
+   * password hash changed since the token was issued (or first seen).
+   */
+  public enum Verdict { SUCCESS, BLACKLISTED, REUSE, INACTIVE, PASSWORD }
 
   /** A refresh's verdict and, for {@code REUSE}, how many tokens of the family were newly blacklisted. */
   public record RefreshResult(Verdict verdict, int revoked) {
   }
 
   private final Pool pool;
+  private final boolean simplejwt;
 
+  /** Without Simple JWT's blacklist tables (the command-line tools, housekeeping). */
   public TokenRepository(Pool pool) {
-    this.pool = pool;
-  }
-
-  /** Records a new login's pair: the refresh token as outstanding, the first of its own family. */
-  public Future<Void> issue(Object userId, Issued issued) {
-    return pool.preparedQuery("SELECT tokengate_record_issued($1, $2, $1, $3, $4, $5, $6)")
-        .execute(Tuple.of(issued.refreshJti(), text(userId), time(issued.now()), time(issued.refreshExp()),
-            issued.accessJti(), time(issued.accessExp())))
-        .mapEmpty();
+    this(pool, false);
   }
 
   /**
-   * Simple JWT's refresh as one statement, committed on its own (see the migration
-   * {@code V6__token_functions.sql}): locks the presented token's row (recording it if it has
-   * none), so concurrent refreshes of one token serialize; a blacklisted token wins over an
-   * inactive user; reuse of a rotated token blacklists its family. The user's state is read by a
-   * subquery of the same statement, as the function must not know the users table.
+   * With {@code simplejwt}, Simple JWT's {@code token_blacklist_*} tables are written and checked
+   * too (see the migration {@code V9__django_sharing.sql}); they must exist.
    */
-  public Future<RefreshResult> refresh(Presented token, UserRepository users, Issued issued, boolean retire, boolean revokeAccess) {
+  public TokenRepository(Pool pool, boolean simplejwt) {
+    this.pool = pool;
+    this.simplejwt = simplejwt;
+  }
+
+  /**
+   * Records a new login's pair: the refresh token as outstanding, the first of its own family,
+   * under the fingerprint of {@code passwordHash} (the user's stored hash); {@code refreshToken} is
+   * the signed token, for Simple JWT's table.
+   */
+  public Future<Void> issue(Object userId, long userPk, String passwordHash, Issued issued, String refreshToken) {
+    return pool.preparedQuery("SELECT tokengate_issue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .execute(Tuple.of(issued.refreshJti(), text(userId), time(issued.now()), time(issued.refreshExp()),
+            issued.accessJti(), time(issued.accessExp()), passwordHash, simplejwt, simplejwt ? refreshToken : null, userPk))
+        .mapEmpty();
+  }
+
+  /** Whether Simple JWT's blacklist tables are in use, so a rotated token's text is needed before the database decides. */
+  public boolean simplejwt() {
+    return simplejwt;
+  }
+
+  /**
+   * Simple JWT's refresh as one statement, committed on its own (see the migrations
+   * {@code V6__token_functions.sql} and {@code V9__django_sharing.sql}): locks the presented token's
+   * row (recording it if it has none), so concurrent refreshes of one token serialize; a blacklisted
+   * token (here, or by Simple JWT) wins over an inactive user; reuse of a rotated token blacklists its
+   * family. The user's state (active, password fingerprint, primary key) is read by subqueries of
+   * the same statement, as the function must not know the users table. {@code refused}: the caller
+   * knows the token was revoked with its user (it then ends as {@code INACTIVE} unless blacklisted
+   * or reused); {@code nextToken} is the signed rotated token, for Simple JWT's table.
+   */
+  public Future<RefreshResult> refresh(Presented token, UserRepository users, Issued issued, String nextToken,
+      boolean refused, boolean retire, boolean revokeAccess) {
     UserRepository.Subquery active = users.isActiveByClaim(token.userId(), 5);
-    return pool.preparedQuery("SELECT outcome, revoked FROM tokengate_refresh($1, $2, $3, $4, " + active.sql()
-            + ", $6, $7, $8, $9, $10, $11, $12)")
-        .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()), active.parameter(),
-            time(issued.now()), issued.refreshJti(), time(issued.refreshExp()), retire, issued.accessJti(),
-            time(issued.accessExp()), revokeAccess))
+    return pool.preparedQuery("SELECT outcome, revoked FROM tokengate_refresh_shared($1, $2, $3, $4, (" + active.sql()
+            + " AND NOT $16)"
+            + ", " + users.columnByClaim("md5(password)", token.userId(), 5).sql() + ", $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+            + users.columnByClaim("id", token.userId(), 5).sql() + ")")
+        .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()),
+            active.parameter(), time(issued.now()), issued.refreshJti(), time(issued.refreshExp()), retire,
+            issued.accessJti(), time(issued.accessExp()), revokeAccess, simplejwt, simplejwt ? token.token() : null,
+            simplejwt ? nextToken : null, refused))
         .map(rows -> {
           Row row = rows.iterator().next();
           return new RefreshResult(Verdict.valueOf(row.getString("outcome").toUpperCase(Locale.ROOT)), row.getInteger("revoked"));
@@ -79,9 +112,11 @@ public final class TokenRepository {
    * {@code revokeAccess}, its session's access tokens, in one statement; false, with nothing
    * changed, when it was already blacklisted.
    */
-  public Future<Boolean> blacklist(Presented token, boolean revokeAccess) {
-    return pool.preparedQuery("SELECT tokengate_blacklist($1, $2, $3, $4, $5) AS blacklisted")
-        .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()), revokeAccess))
+  public Future<Boolean> blacklist(Presented token, UserRepository users, boolean revokeAccess) {
+    UserRepository.Subquery pk = users.columnByClaim("id", token.userId(), 8);
+    return pool.preparedQuery("SELECT tokengate_blacklist_shared($1, $2, $3, $4, $5, $6, $7, " + pk.sql() + ") AS blacklisted")
+        .execute(Tuple.of(token.jti(), text(token.userId()), time(token.iat()), time(token.exp()),
+            revokeAccess, simplejwt, simplejwt ? token.token() : null, pk.parameter()))
         .map(rows -> rows.iterator().next().getBoolean("blacklisted"));
   }
 
@@ -94,12 +129,13 @@ public final class TokenRepository {
         .map(RowSet::rowCount);
   }
 
-  /** Whether a token with this jti was blacklisted. */
+  /** Whether a token with this jti was blacklisted (here, or by Simple JWT when its tables are shared). */
   public Future<Boolean> isBlacklisted(String jti) {
-    return pool.preparedQuery("SELECT 1 FROM tokengate_blacklisted_token b JOIN tokengate_outstanding_token o"
-            + " ON o.id = b.token_id WHERE o.jti = $1")
+    return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM tokengate_blacklisted_token b JOIN tokengate_outstanding_token o"
+            + " ON o.id = b.token_id WHERE o.jti = $1)" + (simplejwt ? " OR tokengate_simplejwt_blacklisted($1)" : "")
+            + " AS blacklisted")
         .execute(Tuple.of(jti))
-        .map(rows -> rows.size() > 0);
+        .map(rows -> rows.iterator().next().getBoolean("blacklisted"));
   }
 
   /**

@@ -51,14 +51,18 @@ public final class TokenService {
     JsonObject refresh = TokenClaims.fresh(TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds())
         .put(config.userIdClaim(), user.claimValue());
     JsonObject access = TokenClaims.derive(refresh, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
-    return tokens.issue(user.claimValue(), issued(now, refresh, access))
-        .map(v -> new JsonObject().put("refresh", codec.sign(refresh)).put("access", codec.sign(access)));
+    String signedRefresh = codec.sign(refresh);
+    return tokens.issue(user.claimValue(), user.id(), user.password(), issued(now, refresh, access), signedRefresh)
+        .map(v -> new JsonObject().put("refresh", signedRefresh).put("access", codec.sign(access)));
   }
 
   /**
    * Simple JWT's refresh: a new access token, plus a rotated refresh token when rotation is on.
-   * Presenting a token that was already rotated is reuse: its whole family is revoked. The new
-   * tokens' claims are made before the database decides and signed only if it says yes.
+   * Presenting a token that was already rotated is reuse: its whole family is revoked. A token
+   * issued before its user's last password change, deactivation or deletion (as far as this
+   * instance has heard, or its stored password hash tells) is refused. The new tokens' claims are
+   * made before the database decides and signed only if it says yes (except a rotated refresh
+   * token when Simple JWT's outstanding-token table needs its text).
    */
   public Future<JsonObject> refresh(String token) {
     return codec.verify(token)
@@ -66,31 +70,39 @@ public final class TokenService {
           TokenClaims.requireType(claims, TokenClaims.REFRESH);
           return claims;
         })
-        .compose(this::rotate)
+        .compose(claims -> rotate(claims, token))
         .andThen(this::count)
         .compose(result -> result.body() == null
             ? Future.failedFuture(new TokenException(TokenException.BLACKLISTED))
             : Future.succeededFuture(result.body()));
   }
 
-  private Future<Refreshed> rotate(JsonObject claims) {
+  private Future<Refreshed> rotate(JsonObject claims, String token) {
     long now = nowSeconds();
     JsonObject access = TokenClaims.derive(claims, TokenClaims.ACCESS, now, config.accessTokenLifetime().toSeconds());
     JsonObject next = config.rotateRefreshTokens()
         ? TokenClaims.derive(claims, TokenClaims.REFRESH, now, config.refreshTokenLifetime().toSeconds())
         : null;
-    return tokens.refresh(presented(claims), users, issued(now, next, access), config.blacklistAfterRotation(), config.revokeAccess())
+    String nextToken = next != null && tokens.simplejwt() ? codec.sign(next) : null;
+    // issued before the user's last password change, deactivation or deletion, as this instance
+    // heard through the users-table trigger: refused as for an inactive user, after reuse detection
+    Revocations.Verdict revoked = revocations.check(claims);
+    return tokens.refresh(presented(claims, token), users, issued(now, next, access), nextToken, revoked != null,
+            config.blacklistAfterRotation(), config.revokeAccess())
         .compose(result -> switch (result.verdict()) {
-          case SUCCESS -> Future.succeededFuture(new Refreshed(signed(access, next), Refresh.SUCCESS, 0));
+          case SUCCESS -> Future.succeededFuture(new Refreshed(signed(access, next, nextToken), Refresh.SUCCESS, 0));
           case BLACKLISTED -> Future.succeededFuture(new Refreshed(null, Refresh.BLACKLISTED, 0));
           case REUSE -> Future.succeededFuture(new Refreshed(null, Refresh.REUSE, result.revoked()));
-          case INACTIVE -> Future.failedFuture(noActiveAccount());
+          case INACTIVE -> Future.failedFuture(revoked == Revocations.Verdict.REVOKED
+              ? new TokenException(TokenException.INVALID)
+              : noActiveAccount());
+          case PASSWORD -> Future.failedFuture(new TokenException(TokenException.INVALID));
         });
   }
 
-  private JsonObject signed(JsonObject access, JsonObject next) {
+  private JsonObject signed(JsonObject access, JsonObject next, String nextToken) {
     JsonObject body = new JsonObject().put("access", codec.sign(access));
-    return next == null ? body : body.put("refresh", codec.sign(next));
+    return next == null ? body : body.put("refresh", nextToken != null ? nextToken : codec.sign(next));
   }
 
   private void count(AsyncResult<Refreshed> result) {
@@ -133,7 +145,7 @@ public final class TokenService {
           TokenClaims.requireType(claims, TokenClaims.REFRESH);
           return claims;
         })
-        .compose(claims -> tokens.blacklist(presented(claims), config.revokeAccess()))
+        .compose(claims -> tokens.blacklist(presented(claims, token), users, config.revokeAccess()))
         .compose(blacklisted -> blacklisted
             ? Future.<Void>succeededFuture()
             : Future.failedFuture(new TokenException(TokenException.BLACKLISTED)))
@@ -153,9 +165,9 @@ public final class TokenService {
   }
 
   /** A presented refresh token; one with no row yet is recorded with its own times, as its own family. */
-  private TokenRepository.Presented presented(JsonObject claims) {
+  private TokenRepository.Presented presented(JsonObject claims, String token) {
     return new TokenRepository.Presented(claims.getString("jti"), claims.getValue(config.userIdClaim()),
-        claims.getLong("iat", nowSeconds()), claims.getLong("exp"));
+        claims.getLong("iat", nowSeconds()), claims.getLong("exp"), token);
   }
 
   /** What gets recorded of new tokens: the refresh token unless there is none, the access token with {@code jwt.revoke_access}. */

@@ -71,6 +71,10 @@ public record GatewayConfig(
     return new GatewayConfig(mode, http, database, users, jwt, throttle, List.copyOf(newRoutes), web, management, logging, housekeeping, routesReload);
   }
 
+  public GatewayConfig withJwt(JwtConfig newJwt) {
+    return new GatewayConfig(mode, http, database, users, newJwt, throttle, routes, web, management, logging, housekeeping, routesReload);
+  }
+
   public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
     return new GatewayConfig(mode, http, newDatabase, users, jwt, throttle, routes, web, management, logging, housekeeping, routesReload);
   }

@@ -46,7 +46,15 @@ public record JwtConfig(
     List<String> authHeaderTypes,
     boolean revokeAccess,
     boolean developmentKey,
-    KeyRing keys) {
+    KeyRing keys,
+    SimpleJwtBlacklist simplejwtBlacklist) {
+
+  /**
+   * {@code jwt.simplejwt_blacklist}: whether Simple JWT's own {@code token_blacklist_*} tables are
+   * shared. {@code AUTO} (the default) is resolved at start-up to {@code ON} when both tables exist
+   * in the database, else {@code OFF}; {@code ON} with a table missing stops start-up.
+   */
+  public enum SimpleJwtBlacklist { AUTO, ON, OFF }
 
   /** Used only in dev mode when no key is configured; prod mode refuses it. */
   public static final String DEVELOPMENT_KEY = "tokengate-development-key-do-not-use-in-production-0123456789";
@@ -55,7 +63,7 @@ public record JwtConfig(
     in.onlyKeys(Set.of("algorithm", "signing_key", "signing_key_file", "verifying_key", "verifying_key_file", "key_id",
         "previous_verifying_keys", "audience", "issuer", "leeway", "access_token_lifetime", "refresh_token_lifetime",
         "rotate_refresh_tokens", "blacklist_after_rotation", "update_last_login", "user_id_field", "user_id_claim",
-        "auth_header_types", "revoke_access"));
+        "auth_header_types", "revoke_access", "simplejwt_blacklist"));
     String algorithm = algorithm(in, "algorithm", "HS256");
     KeyText signing = keyText(in, "signing_key");
     boolean developmentKey = false;
@@ -107,6 +115,10 @@ public record JwtConfig(
     if (!userIdField.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new ConfigException(in.key("user_id_field"), "not a plain column name: \"" + userIdField + "\"");
     }
+    String sharing = in.string("simplejwt_blacklist", "auto");
+    if (!Set.of("auto", "on", "off").contains(sharing)) {
+      throw new ConfigException(in.key("simplejwt_blacklist"), "must be auto, on or off, not \"" + sharing + "\"");
+    }
     return new JwtConfig(
         algorithm,
         signing.text(),
@@ -124,7 +136,20 @@ public record JwtConfig(
         headerTypes,
         in.bool("revoke_access", true),
         developmentKey,
-        keys);
+        keys,
+        SimpleJwtBlacklist.valueOf(sharing.toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  /** This configuration with {@code simplejwt_blacklist} resolved (start-up, once the database is known). */
+  public JwtConfig withSimplejwtBlacklist(SimpleJwtBlacklist resolved) {
+    return new JwtConfig(algorithm, signingKey, verifyingKey, audience, issuer, leewaySeconds, accessTokenLifetime,
+        refreshTokenLifetime, rotateRefreshTokens, blacklistAfterRotation, updateLastLogin, userIdField, userIdClaim,
+        authHeaderTypes, revokeAccess, developmentKey, keys, resolved);
+  }
+
+  /** Whether Simple JWT's blacklist tables are shared (after start-up resolved {@code AUTO}). */
+  public boolean sharesSimplejwtBlacklist() {
+    return simplejwtBlacklist == SimpleJwtBlacklist.ON;
   }
 
   /** A key's text and the config key it came from (for messages): inline {@code name} or {@code name_file}. */
@@ -242,6 +267,6 @@ public record JwtConfig(
         + ", refreshTokenLifetime=" + refreshTokenLifetime + ", rotateRefreshTokens=" + rotateRefreshTokens
         + ", blacklistAfterRotation=" + blacklistAfterRotation + ", updateLastLogin=" + updateLastLogin
         + ", userIdField=" + userIdField + ", userIdClaim=" + userIdClaim + ", authHeaderTypes=" + authHeaderTypes
-        + ", revokeAccess=" + revokeAccess + ", developmentKey=" + developmentKey + ", keys=" + keys + "]";
+        + ", revokeAccess=" + revokeAccess + ", simplejwtBlacklist=" + simplejwtBlacklist + ", developmentKey=" + developmentKey + ", keys=" + keys + "]";
   }
 }

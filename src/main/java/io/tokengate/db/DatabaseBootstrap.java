@@ -95,6 +95,56 @@ public final class DatabaseBootstrap {
     }
   }
 
+  /**
+   * The users-table migrations that make the user-change trigger, in order. On a database whose
+   * users table belongs to Django ({@code manage_schema: false}) they are not run by Flyway; only
+   * {@link #installUserTriggers} runs them, on request.
+   */
+  private static final List<String> USER_TRIGGER_SCRIPTS = List.of(
+      "db/migration/users/V5__user_change_trigger.sql", "db/migration/users/V7__user_change_announced_by_insert.sql");
+
+  /**
+   * {@code tokengate migrate --django-triggers}: installs (or brings up to date) on the users table
+   * the trigger that turns a password change, a deactivation or a deletion into a revocation,
+   * whoever makes it (Django's admin, plain SQL). The only change tokengate makes to a table it
+   * does not own; idempotent; one transaction.
+   */
+  public void installUserTriggers() {
+    try (Connection conn = connect(config.url()); Statement statement = conn.createStatement()) {
+      conn.setAutoCommit(false);
+      for (String script : USER_TRIGGER_SCRIPTS) {
+        statement.execute(resource(script).replace("${users_table}", usersTable).replace("${user_id_field}", userIdField));
+      }
+      conn.commit();
+      LOG.info("Installed the user-change trigger on {}", usersTable);
+    } catch (SQLException e) {
+      throw new StartupException("The user-change trigger could not be installed on " + usersTable + ": " + oneLine(e.getMessage()));
+    }
+  }
+
+  private static String resource(String path) {
+    try (var in = DatabaseBootstrap.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Whether both of Simple JWT's token_blacklist tables exist (on the search path). */
+  public boolean hasSimplejwtBlacklist() {
+    try (Connection conn = connect(config.url()); Statement statement = conn.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT to_regclass('token_blacklist_outstandingtoken') IS NOT NULL"
+            + " AND to_regclass('token_blacklist_blacklistedtoken') IS NOT NULL")) {
+      rows.next();
+      return rows.getBoolean(1);
+    } catch (SQLException e) {
+      throw new StartupException("Database " + config.url() + " could not be inspected: " + oneLine(e.getMessage()));
+    }
+  }
+
   private void createDatabaseIfMissing(DatabaseUrl url) throws SQLException {
     try (Connection ignored = connect(url)) {
       return;

@@ -56,7 +56,7 @@ public final class RouterFactory {
     }
     TokenCodec codec = new TokenCodec(vertx, config.jwt());
     UserRepository users = new UserRepository(pool, config.users().table(), config.jwt().userIdField());
-    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool), users, revocations, metrics);
+    TokenService tokens = new TokenService(codec, config.jwt(), new TokenRepository(pool, config.jwt().sharesSimplejwtBlacklist()), users, revocations, metrics);
 
     RefreshTransport transport = config.web().refreshCookie()
         ? new CookieRefreshTransport(config.jwt().refreshTokenLifetime().toSeconds())

@@ -34,6 +34,11 @@ public record User(
         row.getOffsetDateTime("date_joined"));
   }
 
+  /** This user with another stored hash (after a re-hash on login). */
+  public User withPassword(String newPassword) {
+    return new User(id, claimValue, username, newPassword, email, isActive, isStaff, isSuperuser, lastLogin, dateJoined);
+  }
+
   @Override
   public String toString() {
     return "User[id=" + id + ", username=" + username + ", active=" + isActive + "]";

@@ -43,7 +43,15 @@ public final class UserRepository {
    * round trip of its own.
    */
   public Subquery isActiveByClaim(Object claimValue, int param) {
-    String select = "(SELECT is_active FROM " + table + " WHERE " + userIdField;
+    return columnByClaim("is_active", claimValue, param);
+  }
+
+  /**
+   * As {@link #isActiveByClaim}, for another column or expression of the row ({@code expression} is
+   * SQL from code, never from a request).
+   */
+  public Subquery columnByClaim(String expression, Object claimValue, int param) {
+    String select = "(SELECT " + expression + " FROM " + table + " WHERE " + userIdField;
     if (claimValue instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
       // an integer id (Django's default): compared as bigint, so the primary key index is used
       return new Subquery(select + " = $" + param + "::bigint)", number.longValue());
@@ -70,11 +78,16 @@ public final class UserRepository {
 
   /**
    * Re-hashes the same password with other settings (Django's upgrade on login). Not a password
-   * change: the users-table trigger does not revoke the user's tokens for it.
+   * change: the users-table trigger does not revoke the user's tokens for it, and the user's
+   * outstanding refresh tokens issued under {@code oldHash} move to the new hash's fingerprint.
    */
-  public Future<Void> upgradePassword(String username, String passwordHash) {
+  public Future<Void> upgradePassword(String username, String oldHash, String passwordHash) {
     return pool.withTransaction(conn -> conn.query("SET LOCAL tokengate.hash_upgrade = 'on'").execute()
-        .compose(v -> updatePassword(conn, username, passwordHash))).mapEmpty();
+        .compose(v -> updatePassword(conn, username, passwordHash))
+        .compose(v -> conn.preparedQuery("UPDATE tokengate_outstanding_token SET password_fp = md5($3)"
+                + " WHERE user_id = (SELECT " + userIdField + "::text FROM " + table + " WHERE username = $1)"
+                + " AND password_fp = md5($2)")
+            .execute(Tuple.of(username, oldHash, passwordHash)))).mapEmpty();
   }
 
   public Future<Void> updateLastLogin(long id) {

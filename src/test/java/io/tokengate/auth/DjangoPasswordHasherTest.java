@@ -47,9 +47,37 @@ class DjangoPasswordHasherTest {
   }
 
   @Test
-  @DisplayName("a hash with another iteration count needs an upgrade, as Django's must_update")
+  @DisplayName("a hash with fewer iterations than configured needs an upgrade; one with more is never downgraded")
   void upgrade() {
-    assertThat(hasher.needsUpgrade("pbkdf2_sha256$260000$salt$hash")).isTrue();
+    DjangoPasswordHasher configured = new DjangoPasswordHasher(600_000);
+    assertThat(configured.needsUpgrade("pbkdf2_sha256$260000$salt$hash")).isTrue();
+    assertThat(configured.needsUpgrade("pbkdf2_sha256$600000$salt$hash")).isFalse();
+    assertThat(configured.needsUpgrade("pbkdf2_sha256$870000$salt$hash")).as("Django 5.0's count").isFalse();
+    assertThat(configured.needsUpgrade("pbkdf2_sha256$1000000$salt$hash")).as("Django 5.1's count").isFalse();
     assertThat(hasher.needsUpgrade(hasher.encode("x"))).isFalse();
+  }
+
+  @Test
+  @DisplayName("the unknown-user decoy costs a hash of the configured iteration count")
+  void decoyCostsConfiguredCount() {
+    DjangoPasswordHasher cheap = new DjangoPasswordHasher(1);
+    DjangoPasswordHasher dear = new DjangoPasswordHasher(400_000);
+    cheap.warmUp();
+    dear.warmUp();
+    long cheapNanos = minNanos(() -> cheap.verify("pw", null));
+    long dearNanos = minNanos(() -> dear.verify("pw", null));
+    long realNanos = minNanos(() -> dear.verify("pw", "pbkdf2_sha256$400000$salt$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+    assertThat(dearNanos).isGreaterThan(cheapNanos * 20);
+    assertThat((double) dearNanos).isBetween(realNanos * 0.5, realNanos * 2.0);
+  }
+
+  private static long minNanos(Runnable work) {
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      work.run();
+      best = Math.min(best, System.nanoTime() - start);
+    }
+    return best;
   }
 }

@@ -2,6 +2,7 @@ package io.tokengate.auth;
 
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Jwts;
+import io.tokengate.support.Poll;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.Users;
 import io.vertx.core.Future;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -371,7 +373,7 @@ class TokenApiTest {
     }
 
     @Test
-    @DisplayName("a user deactivated since login cannot refresh, and the failed refresh changes nothing")
+    @DisplayName("a user deactivated since login cannot refresh, not even once reactivated; the failed refresh changes nothing")
     void deactivatedUser() {
       users.create("leaver", "bye-bye-1", true);
       String refresh = http.login("leaver", "bye-bye-1").getString("refresh");
@@ -381,7 +383,12 @@ class TokenApiTest {
           detail("No active account found for the given token.", "no_active_account"));
       assertThat(users.count("SELECT count(*) FROM tokengate_blacklisted_token")).isEqualTo(blacklistedBefore);
       users.setActive("leaver", true);
-      assertThat(post(REFRESH, new JsonObject().put("refresh", refresh)).statusCode()).isEqualTo(200);
+      Poll.until(Duration.ofSeconds(2), "the deactivation is heard",
+          () -> post(REFRESH, new JsonObject().put("refresh", refresh)).statusCode() == 401);
+      assertError(post(REFRESH, new JsonObject().put("refresh", refresh)), 401,
+          detail("No active account found for the given token.", "no_active_account"));
+      Poll.until(Duration.ofSeconds(3), "a login after the reactivation refreshes",
+          () -> post(REFRESH, new JsonObject().put("refresh", http.login("leaver", "bye-bye-1").getString("refresh"))).statusCode() == 200);
     }
 
     @Test
