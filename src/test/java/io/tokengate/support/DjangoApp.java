@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * Django makes them, then gunicorn serves the token API (at tokengate's paths) on a free loopback
  * port. The app is {@code src/test/resources/django/} copied to a temporary folder; its settings
  * come from the environment (database, signing key). Close stops the process tree and deletes the
- * folder. Missing packages fail with the apt-get line to run, never a skip.
+ * folder (closing twice is harmless). Missing packages fail with the apt-get line to run, never a skip.
  */
 public final class DjangoApp implements AutoCloseable {
 
@@ -52,7 +52,7 @@ public final class DjangoApp implements AutoCloseable {
 
   /** Migrates {@code database} with Django and starts the app signing with {@code signingKey} (HS256). */
   public static DjangoApp start(TestDatabase database, String signingKey) {
-    requireInstalled();
+    requireInstalled(PYTHON, GUNICORN);
     DatabaseUrl url = database.url();
     Path dir;
     try {
@@ -88,13 +88,14 @@ public final class DjangoApp implements AutoCloseable {
     }
   }
 
-  private static void requireInstalled() {
+  /** Fails naming the apt-get line unless {@code python} imports Django, DRF, Simple JWT and psycopg2 and {@code gunicorn} exists. */
+  public static void requireInstalled(String python, String gunicorn) {
     String missing = null;
-    if (!Files.isExecutable(Path.of(PYTHON)) || !Files.isExecutable(Path.of(GUNICORN))) {
-      missing = PYTHON + " or " + GUNICORN + " not found";
+    if (!Files.isExecutable(Path.of(python)) || !Files.isExecutable(Path.of(gunicorn))) {
+      missing = python + " or " + gunicorn + " not found";
     } else {
       try {
-        Process check = new ProcessBuilder(PYTHON, "-c", "import django, rest_framework, rest_framework_simplejwt, psycopg2")
+        Process check = new ProcessBuilder(python, "-c", "import django, rest_framework, rest_framework_simplejwt, psycopg2")
             .redirectErrorStream(true).start();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (check.waitFor() != 0) {
@@ -115,6 +116,13 @@ public final class DjangoApp implements AutoCloseable {
   /** The loopback port Django answers on. */
   public int port() {
     return port;
+  }
+
+  /** The running server processes: gunicorn's master and its workers. */
+  public List<ProcessHandle> processes() {
+    List<ProcessHandle> tree = new ArrayList<>(server.descendants().toList());
+    tree.add(server.toHandle());
+    return tree;
   }
 
   /** {@code User.objects.create_user(username, password=password)}; returns the new user's id. */
