@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  * port. The app is {@code src/test/resources/django/} copied to a temporary folder; its settings
  * come from the environment (database, signing key). Close stops the process tree and deletes the
  * folder (closing twice is harmless). Missing packages fail with the apt-get line to run, never a skip.
+ * Every method blocks (it waits for Python processes): call it from the JUnit thread, never an event loop.
  */
 public final class DjangoApp implements AutoCloseable {
 
@@ -251,8 +254,11 @@ public final class DjangoApp implements AutoCloseable {
     for (ProcessHandle handle : tree) {
       try {
         handle.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (Exception e) {
+      } catch (TimeoutException | ExecutionException e) {
         handle.destroyForcibly();
+      } catch (InterruptedException e) {
+        handle.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }
