@@ -1,7 +1,6 @@
 package io.tokengate.proxy;
 
 import io.tokengate.auth.TokenException;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -9,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.impl.UserContextInternal;
 
@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * that into Simple JWT's 401 {@code token_not_valid}. Runs on the event loop; one per route and
  * event loop.
  */
-final class AccessTokenHandler implements Handler<RoutingContext> {
+final class AccessTokenHandler implements AuthenticationHandler {
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final String BEARER = "Bearer";

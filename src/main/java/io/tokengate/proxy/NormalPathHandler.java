@@ -1,10 +1,10 @@
 package io.tokengate.proxy;
 
 import io.tokengate.http.ApiException;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 /**
  * The first handler of every proxied route: the request's path must already be in normal form
@@ -12,9 +12,10 @@ import io.vertx.ext.web.RoutingContext;
  * never disagree), under the route's prefix (vertx-web also lets {@code /p} into a route on
  * {@code /p/}), and a {@code Transfer-Encoding} other than exactly {@code chunked} cannot be relayed
  * safely: 400 (404 outside the prefix). A request with a body or a WebSocket upgrade is paused here,
- * so nothing is read (and lost) before the {@link Forwarder} is ready for it. Runs on the event loop.
+ * so nothing is read (and lost) before the {@link Forwarder} is ready for it. A vertx-web platform
+ * handler, so the route's CorsHandler (a security policy handler) may follow it. Runs on the event loop.
  */
-final class NormalPathHandler implements Handler<RoutingContext> {
+final class NormalPathHandler implements PlatformHandler {
 
   private static final ApiException BAD_REQUEST = ApiException.detail(400, "Bad request.");
 

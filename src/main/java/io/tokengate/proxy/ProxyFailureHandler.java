@@ -13,7 +13,8 @@ import io.vertx.ext.web.handler.HttpException;
 /**
  * The failure handler of a proxied route: the JSON the router's {@link FailureHandler} writes,
  * except that on a protected route a 400 or 401 from {@code JWTAuthHandler} (a token it could not
- * parse or verify, no user set) becomes Simple JWT's 401 {@code token_not_valid}. A body the client
+ * parse or verify, no user set) becomes Simple JWT's 401 {@code token_not_valid}, and a 403 with
+ * an exception (CorsHandler refusing an origin) is DRF's 403. A body the client
  * is still sending is not read: the connection closes after the answer rather than swallow it.
  * Runs on the event loop.
  */
@@ -50,6 +51,10 @@ final class ProxyFailureHandler implements Handler<RoutingContext> {
     if (protectedRoute && ctx.user() == null && ctx.failure() instanceof HttpException http
         && (http.getStatusCode() == 401 || http.getStatusCode() == 400)) {
       return AuthErrors.tokenNotValid(TokenException.INVALID);
+    }
+    if (ctx.statusCode() == 403 && !(ctx.failure() instanceof ApiException)) {
+      // CorsHandler refusing an origin: ctx.fail(403, VertxException)
+      return AuthErrors.forbidden();
     }
     return FailureHandler.toApiException(ctx);
   }
