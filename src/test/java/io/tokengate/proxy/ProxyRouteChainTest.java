@@ -1,6 +1,7 @@
 package io.tokengate.proxy;
 
 import io.tokengate.support.HttpTestClient;
+import io.tokengate.support.Scrape;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.TestTokens;
 import io.tokengate.support.UpstreamServer;
@@ -166,5 +167,20 @@ class ProxyRouteChainTest {
     assertThat(upstream.seen()).isEmpty();
     assertThat(send(HttpMethod.GET, "/api/token").statusCode()).isEqualTo(200);
     assertThat(upstream.last().uri()).isEqualTo("/api/token");
+  }
+
+  @Test
+  @DisplayName("server metrics name a proxied route by its prefix, for answers and refusals alike")
+  void metricsLabel() {
+    send(HttpMethod.GET, "/api/required/metrics", "Authorization", "Bearer " + token());
+    send(HttpMethod.GET, "/api/required/metrics");
+    try (HttpTestClient management = new HttpTestClient(gateway.gateway().managementPort())) {
+      Scrape scrape = new Scrape(management.get("/metrics", null).bodyAsString());
+      assertThat(scrape.value("vertx_http_server_requests_total", "route", "/api/required/", "code", "200", "method", "GET"))
+          .isGreaterThanOrEqualTo(1.0);
+      assertThat(scrape.value("vertx_http_server_requests_total", "route", "/api/required/", "code", "401", "method", "GET"))
+          .isGreaterThanOrEqualTo(1.0);
+      assertThat(scrape.text()).doesNotContain("route=\"/api/required/>");
+    }
   }
 }
