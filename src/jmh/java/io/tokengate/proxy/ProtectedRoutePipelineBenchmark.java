@@ -5,15 +5,14 @@ import io.tokengate.auth.TokenCodec;
 import io.tokengate.bench.BenchConfig;
 import io.tokengate.bench.TokenVerifyBenchmark;
 import io.tokengate.config.GatewayConfig;
-import io.tokengate.http.ApiException;
-import io.tokengate.http.FailureHandler;
+import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.revocation.Revocations;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -29,16 +28,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One GET on a protected route, without network, up to the point where the gateway would call the
- * upstream: the gateway's own {@link ProxyRoute} for a route with {@code auth: required}, i.e.
- * {@link ProxyRoute#admit} ({@link AccessTokens}: header parse, {@code TokenCodec.verifyShared}
- * with its verified-token cache, token_type/user id checks, the {@link Revocations} lookup against
- * a denylist of {@code revokedTokens} jtis and {@code revokedUsers} users) and
- * {@link ProxyRoute#upstreamHeaders} ({@link OutboundHeaders}); a refusal is written by
- * {@link FailureHandler#write}, as the gateway writes it.
+ * upstream: a vertx-web {@link Router} with the gateway's own route chain for a route with
+ * {@code auth: required} ({@link GatewayRoutes}: the path check, {@link AccessTokenHandler} with
+ * {@code JWTAuthHandler} over {@code TokenCodec.auth()} and its verified-token cache,
+ * {@link AdmissionHandler}: token_type/user id checks, the {@link Revocations} lookup against a
+ * denylist of {@code revokedTokens} jtis and {@code revokedUsers} users), then, in place of the
+ * {@link Forwarder}, an extra handler that builds the upstream's headers ({@link OutboundHeaders})
+ * and answers 204; a refusal is written by the route's {@link ProxyFailureHandler}, as the gateway
+ * writes it.
  *
  * <p>Requests are {@link FakeRequest}s (an in-memory request and response), so this measures
- * auth + header building, not Netty, HTTP parsing, the access log or the upstream call, which cost
- * more per request than all of this: use the Gatling or wrk harness for the whole path.
+ * routing + auth + header building, not Netty, HTTP parsing, the access log or the upstream call,
+ * which cost more per request than all of this: use the Gatling or wrk harness for the whole path.
  * <ul>
  *   <li>{@link #validToken}: a valid access token: the upstream's headers are built;</li>
  *   <li>{@link #badSignature}: the same token with a broken signature, answered 401;</li>
@@ -60,7 +61,7 @@ public class ProtectedRoutePipelineBenchmark {
 
   private Vertx vertx;
   private ContextInternal context;
-  private ProxyRoute route;
+  private Router router;
   private String valid;
   private String badSignature;
 
@@ -82,7 +83,13 @@ public class ProtectedRoutePipelineBenchmark {
       revocations.apply(new JsonObject().put("kind", "user").put("value", "u" + i).put("reason", "revoked")
           .put("not_before", far - 86_400).put("expires", far));
     }
-    route = new ProxyRoute(config.routes().get(0), config, codec, revocations);
+    ProxyRoute route = new ProxyRoute(config.routes().get(0), config);
+    router = Router.router(vertx);
+    new GatewayRoutes(vertx, config, codec, revocations, new GatewayMetrics(GatewayMetrics.newRegistry(), false))
+        .mount(router, (routeConfig, chain) -> chain.handler(ctx -> {
+          MultiMap headers = route.upstreamHeaders(ctx.request(), TokenCodec.claimsOf(ctx.user()), null, false);
+          ctx.response().setStatusCode(headers.contains(OutboundHeaders.USER_ID) ? 204 : 500).end();
+        }));
 
     String token = codec.sign(TokenVerifyBenchmark.accessPayload());
     valid = "Bearer " + token;
@@ -100,19 +107,11 @@ public class ProtectedRoutePipelineBenchmark {
     }
   }
 
-  /** 204 when the request would be forwarded (its upstream headers built), else the refusal's status. */
+  /** 204 when the request would be forwarded (its upstream headers built), else the refusal's status; 0 if not answered at once. */
   private int handle(String authorization) {
     FakeRequest request = new FakeRequest(context, PATH, authorization);
-    Future<JsonObject> admitted = route.admit(request);
-    if (!admitted.isComplete()) {
-      throw new IllegalStateException("verification did not complete at once");
-    }
-    if (admitted.failed()) {
-      FailureHandler.write(request.response(), (ApiException) admitted.cause());
-      return request.status();
-    }
-    MultiMap headers = route.upstreamHeaders(request, admitted.result(), null, false);
-    return headers.contains(OutboundHeaders.USER_ID) ? 204 : 500;
+    router.handle(request);
+    return request.status();
   }
 
   @TearDown(Level.Trial)

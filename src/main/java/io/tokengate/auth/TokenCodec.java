@@ -69,22 +69,6 @@ public final class TokenCodec {
         .setHeader(new JsonObject().put("alg", signing.algorithm()).put("typ", "JWT"));
   }
 
-  /**
-   * Options for a plain Vert.x verifier of our tokens: every verification key, each bound to its
-   * algorithm and kid; never empty (an empty key list means "unsecured"). Prefer {@link #auth()},
-   * which also applies {@link #headerProblem(String)} and requires {@code exp}.
-   */
-  public static JWTAuthOptions authOptions(JwtConfig config) {
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(verifyOptions(config));
-    for (JwtKey key : config.keys().verificationKeys()) {
-      options.addPubSecKey(key.verifyOptions());
-    }
-    if (options.getPubSecKeys() == null || options.getPubSecKeys().isEmpty()) {
-      throw new IllegalStateException("refusing to build an unsecured JWT verifier");
-    }
-    return options;
-  }
-
   private static JWTOptions verifyOptions(JwtConfig config) {
     JWTOptions verify = new JWTOptions().setLeeway(config.leewaySeconds());
     if (!config.audience().isEmpty()) {
@@ -97,9 +81,10 @@ public final class TokenCodec {
   }
 
   /**
-   * The checked verifier as a {@link JWTAuth}, for code that wants one (a {@code JWTAuthHandler}):
-   * the same checks as {@link #verify(String)} (header, the named key only, {@code exp} required);
-   * every failure is a {@link TokenException}. The gateway's own routes use {@link #verifyShared}.
+   * The checked verifier as a {@link JWTAuth}, what the proxied routes' {@code JWTAuthHandler}
+   * authenticates with: the same checks as {@link #verify(String)} (header, the named key only,
+   * {@code exp} required); every failure is a {@link TokenException}. A token verified before
+   * gives back the very {@link User} made the first time (shared: never modify it).
    */
   public JWTAuth auth() {
     return auth;
@@ -117,23 +102,9 @@ public final class TokenCodec {
     return signer.generateToken(payload, signOptions);
   }
 
-  /** The verified claims, or a failed future with {@link TokenException} ({@value TokenException#INVALID}). */
+  /** The verified claims (a copy the caller owns), or a failed future with {@link TokenException} ({@value TokenException#INVALID}). */
   public Future<JsonObject> verify(String token) {
-    return auth.authenticate(new TokenCredentials(token)).map(TokenCodec::claimsOf);
-  }
-
-  /**
-   * The verified claims of an access or refresh token, as {@link #verify(String)} checks them, but
-   * without a {@link User} around them: for the gateway's hot path. A token verified before (see
-   * {@link VerifiedTokens}) completes at once with the cached claims, which are shared: read them,
-   * never modify them. Failures are {@link TokenException} ({@value TokenException#INVALID}).
-   */
-  public Future<JsonObject> verifyShared(String token) {
-    VerifiedTokens.Entry hit = verified.get(token, System.currentTimeMillis() / 1000);
-    if (hit != null) {
-      return Future.succeededFuture(hit.claims());
-    }
-    return auth.authenticate(new TokenCredentials(token)).map(TokenCodec::claimsOf);
+    return auth.authenticate(new TokenCredentials(token)).map(user -> claimsOf(user).copy());
   }
 
   /**
@@ -223,7 +194,7 @@ public final class TokenCodec {
       String token = tokenCredentials.getToken();
       VerifiedTokens.Entry hit = verified.get(token, System.currentTimeMillis() / 1000);
       if (hit != null) {
-        return Future.succeededFuture(userOf(token, hit.claims()));
+        return Future.succeededFuture(hit.user());
       }
       Object checked = check(token);
       if (checked instanceof String problem) {
@@ -237,20 +208,9 @@ public final class TokenCodec {
             if (!(claims.getValue("exp") instanceof Number)) {
               return invalid();
             }
-            verified.put(token, claims.copy());
+            verified.put(token, user, claims);
             return Future.succeededFuture(user);
           });
-    }
-
-    /** A fresh user for a cached token, shaped as vertx-auth-jwt shapes one (claims under {@code accessToken}). */
-    private User userOf(String token, JsonObject claims) {
-      JsonObject attributes = new JsonObject().put("accessToken", claims.copy()).put("rootClaim", "accessToken");
-      for (String time : new String[] {"exp", "iat", "nbf"}) {
-        if (claims.getValue(time) instanceof Number value) {
-          attributes.put(time, value);
-        }
-      }
-      return User.create(new JsonObject().put("access_token", token), attributes);
     }
 
     @Override

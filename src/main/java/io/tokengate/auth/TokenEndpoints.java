@@ -37,10 +37,6 @@ public final class TokenEndpoints {
   private final long requestTimeoutMillis;
   private final RefreshTransport transport;
 
-  public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize, long requestTimeoutMillis) {
-    this(login, tokens, clients, maxBodySize, requestTimeoutMillis, RefreshTransport.body());
-  }
-
   /** @param transport where the refresh token travels: the body (Simple JWT) or a cookie (cookie mode) */
   public TokenEndpoints(LoginClient login, TokenService tokens, ClientAddress clients, int maxBodySize, long requestTimeoutMillis,
       RefreshTransport transport) {

@@ -1,12 +1,14 @@
 package io.tokengate.auth;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A small LRU of tokens whose signature and header already passed, with their claims, so a token
+ * A small LRU of tokens whose signature and header already passed, with the {@link User}
+ * vertx-auth-jwt made for them and its claims, so a token
  * presented again (a client calling an API many times within its access lifetime) skips the
  * base64 and JSON decoding and the HMAC. Keyed by the whole token string, so a hit is the same
  * signed bytes; an entry is used only while the token's {@code exp} (plus leeway) has not passed.
@@ -15,8 +17,8 @@ import java.util.Map;
  */
 final class VerifiedTokens {
 
-  /** Claims of a verified token, never modified after it is cached. */
-  record Entry(JsonObject claims, long expiresAt) {
+  /** A verified token's user and its claims ({@code user}'s own), never modified after it is cached. */
+  record Entry(User user, JsonObject claims, long expiresAt) {
   }
 
   private final int capacity;
@@ -47,9 +49,9 @@ final class VerifiedTokens {
     return entry;
   }
 
-  void put(String token, JsonObject claims) {
+  void put(String token, User user, JsonObject claims) {
     if (capacity > 0 && claims.getValue("exp") instanceof Number exp) {
-      entries.put(token, new Entry(claims, exp.longValue()));
+      entries.put(token, new Entry(user, claims, exp.longValue()));
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.Set;
  * One upstream API behind the gateway: a path prefix, where to send it, and who may pass.
  * An upstream named {@value #DEMO_UPSTREAM} is the built-in demo upstream (dev mode only).
  * {@code allowEncodedSlashes}: paths under this route may carry {@code %2F}/{@code %5C}
- * ({@code http.PathPolicy}); off by default.
+ * ({@code http.PathPolicy}); off by default. {@code cors} is null when the route has no {@code cors:} section.
  */
 public record RouteConfig(
     String name,
@@ -31,7 +31,8 @@ public record RouteConfig(
     boolean forwardAuthorization,
     Map<String, String> identityHeaders,
     int maxConnections,
-    boolean allowEncodedSlashes) {
+    boolean allowEncodedSlashes,
+    CorsConfig cors) {
 
   public static final String DEMO_UPSTREAM = "demo";
 
@@ -47,13 +48,13 @@ public record RouteConfig(
 
   static RouteConfig fromJson(ConfigReader in) {
     in.onlyKeys(Set.of("name", "path", "upstream", "strip_prefix", "auth", "require", "timeout",
-        "forward_authorization", "identity_headers", "max_connections", "allow_encoded_slashes"));
+        "forward_authorization", "identity_headers", "max_connections", "allow_encoded_slashes", "cors"));
     String name = in.string("name", "");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
       throw new ConfigException(in.key("name"), "required: letters, digits, '_', '.', '-' (got \"" + name + "\")");
     }
     String path = in.string("path", "");
-    if (!path.startsWith("/") || path.contains("*") || path.contains("..") || path.contains("?")) {
+    if (!path.startsWith("/") || path.contains("*") || path.contains("..") || path.contains("?") || path.contains(":")) {
       throw new ConfigException(in.key("path"), "must be a path prefix starting with '/' (got \"" + path + "\")");
     }
     if (path.startsWith(TOKEN_API_PREFIX) || TOKEN_API_PREFIX.equals(path)) {
@@ -108,7 +109,8 @@ public record RouteConfig(
         in.bool("forward_authorization", false),
         Map.copyOf(identity),
         in.integer("max_connections", DEFAULT_MAX_CONNECTIONS, 1, 10_000),
-        in.bool("allow_encoded_slashes", false));
+        in.bool("allow_encoded_slashes", false),
+        CorsConfig.fromJson(in));
   }
 
   /** Keep-alive connections per upstream address and per event loop. */
@@ -117,7 +119,7 @@ public record RouteConfig(
   /** This route sent to {@code upstream} instead (the demo upstream once it listens). */
   public RouteConfig withUpstream(URI upstream) {
     return new RouteConfig(name, path, List.of(upstream), demo, stripPrefix, auth, requiredClaims, requiredScopes,
-        timeout, forwardAuthorization, identityHeaders, maxConnections, allowEncodedSlashes);
+        timeout, forwardAuthorization, identityHeaders, maxConnections, allowEncodedSlashes, cors);
   }
 
   private static URI parseUpstream(String key, String text) {

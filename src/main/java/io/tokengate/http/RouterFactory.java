@@ -8,6 +8,7 @@ import io.tokengate.auth.TokenEndpoints;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;
 import io.tokengate.config.GatewayConfig;
+import io.tokengate.config.RouteConfig;
 import io.tokengate.keys.JwksHandler;
 import io.tokengate.ops.AccessLogHandler;
 import io.tokengate.ops.GatewayMetrics;
@@ -18,13 +19,16 @@ import io.tokengate.web.HomepageRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
- * Builds the public router: token API, gateway routes, homepage, and the one failure handler.
+ * Builds the public router: access log, token API, JWKS, the proxied routes (each a route of this
+ * router, see {@link GatewayRoutes}), homepage, and the one failure handler.
  * A plain factory that the HTTP verticle and the tests both call. One router per event loop.
  */
 public final class RouterFactory {
@@ -33,16 +37,14 @@ public final class RouterFactory {
   }
 
   /**
-   * The public request handling of one event loop: the proxied routes, served first, then the
-   * router; and the upstream clients the routes own (to close once this is replaced).
+   * The public request handling of one event loop: the path check, then the router; and the
+   * upstream clients its proxied routes own (to close once this is replaced).
    */
   public record PublicRouter(GatewayRoutes gatewayRoutes, Router router, PathPolicy pathPolicy) {
 
     public void handle(HttpServerRequest request) {
-      if (!pathPolicy.admit(request)) {
-        return;
-      }
-      if (!gatewayRoutes.handle(request)) {
+      // a path that is not in normal form never reaches routing (PathPolicy answers 400 itself)
+      if (pathPolicy.admit(request)) {
         router.handle(request);
       }
     }
@@ -53,6 +55,16 @@ public final class RouterFactory {
   }
 
   public static PublicRouter build(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics) {
+    return build(vertx, config, pool, revocations, metrics, (route, chain) -> {
+    });
+  }
+
+  /**
+   * As {@link #build(Vertx, GatewayConfig, Pool, Revocations, GatewayMetrics)}, with {@code extra}
+   * handlers on the proxied routes (see {@link GatewayRoutes#mount(Router, BiConsumer)}).
+   */
+  public static PublicRouter build(Vertx vertx, GatewayConfig config, Pool pool, Revocations revocations, GatewayMetrics metrics,
+                                   BiConsumer<RouteConfig, Route> extra) {
     Router router = Router.router(vertx);
     if (config.logging().accessLog()) {
       router.route().handler(new AccessLogHandler(config.logging().json(), config.jwt().userIdClaim()));
@@ -67,8 +79,10 @@ public final class RouterFactory {
     new TokenEndpoints(new LoginClient(vertx), tokens, new ClientAddress(config.http().trustedProxies()),
         config.http().maxBodySize(), config.http().requestTimeout().toMillis(), transport).mount(router);
     router.get(JwksHandler.PATH).handler(new JwksHandler(config.jwt().keys()));
-    // the proxied routes are served ahead of this router (PublicRouter.handle)
+    // no proxied route takes the gateway's own paths, whatever the method
+    GatewayRoutes.reserve(router, RouteConfig.TOKEN_API_PREFIX, JwksHandler.PATH);
     GatewayRoutes gatewayRoutes = new GatewayRoutes(vertx, config, codec, revocations, metrics);
+    gatewayRoutes.mount(router, extra);
     new HomepageRoutes(vertx, config).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(404));

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * status 0 when the connection closed before an answer was sent) or a readable text line. Logs the
  * path without the query string and never a header, body or token. Gives each request an id
  * ({@code X-Request-Id} on the response, kept from the client when it is short and plain).
- * {@link #start} begins one request's {@link Entry}; whoever owns the request's end (the router's
- * {@link AccessLogHandler}, or the gateway's proxy dispatcher) calls {@link Entry#finish}.
+ * {@link #start} begins one request's {@link Entry}; the router's {@link AccessLogHandler}, which
+ * owns the request's end, calls {@link Entry#finish}.
  * Stateless and thread-safe; entries run on their request's event loop.
  */
 public final class AccessLog {

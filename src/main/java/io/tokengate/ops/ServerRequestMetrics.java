@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code _active_connections} and {@code _bytes_read_total}/{@code _bytes_written_total}), but with each
  * series' meters looked up once and kept: vertx-micrometer looks five meters up in the registry on
  * every request (through its meter filters), which was a tenth of a proxied request's CPU in the
- * profile. The route is what the request was routed to ({@code >}-joined when routed more than
- * once, as vertx-micrometer does). Every label value comes from a closed set ({@link MetricLabels}):
- * made-up methods, odd status codes and paths add no series. Thread-safe: one instance per server, called from its event loops.
+ * profile. The route is what the request was routed to ({@code >}-joined when routed to more than
+ * one named route, as vertx-micrometer does; the same route twice in a row counts once). Every label
+ * value comes from a closed set ({@link MetricLabels}): made-up methods, odd status codes and paths
+ * add no series. Thread-safe: one instance per server, called from its event loops.
  */
 final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetrics.Request, Void, Void> {
 
@@ -83,6 +84,7 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
     final String method;
     final long started = System.nanoTime();
     String route;
+    String lastRoute;
     boolean requestEnded;
     boolean responseEnded;
 
@@ -105,8 +107,10 @@ final class ServerRequestMetrics implements HttpServerMetrics<ServerRequestMetri
 
   @Override
   public void requestRouted(Request request, String route) {
-    if (route != null) {
+    // a route taken again (the router runs a failed route's own failure handler) is not a new step
+    if (route != null && !route.equals(request.lastRoute)) {
       request.route = request.route == null ? route : request.route + ">" + route;
+      request.lastRoute = route;
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.Set;
  * A route's {@code require} rules over an authenticated token: every listed claim equal to its
  * value (numbers by value, so 1 equals 1.0) and every listed scope in the space-separated
  * {@code scope} claim (a JSON list is accepted too). A request that breaks one gets 403; one
- * without a token, 401. Immutable; checked after {@link AccessTokens}.
+ * without a token, 401. Immutable; checked by {@link AdmissionHandler}.
  */
 final class ClaimRules {
 

@@ -1,13 +1,16 @@
 package io.tokengate.proxy;
 
+import io.tokengate.auth.TokenCodec;
 import io.tokengate.http.ApiException;
 import io.tokengate.http.FailureHandler;
 import io.tokengate.http.RequestFraming;
 import io.tokengate.ops.AccessLog;
+import io.tokengate.ops.AccessLogHandler;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.UpstreamMeters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +26,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.Pipe;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +66,12 @@ import java.util.concurrent.TimeoutException;
  *   <li><b>WebSockets:</b> the upgrade is forwarded; on {@code 101} the two connections are joined
  *       by a byte tunnel with back-pressure both ways, and closing one closes the other.</li>
  * </ul>
- * One instance per route and event loop; runs on that loop only.
+ * The terminal handler of a proxied route's chain ({@link #handle}), the way vertx-web's
+ * {@code ProxyHandler} ends one: the caller is {@code ctx.user()} (or anonymous), the request
+ * arrives paused when it has a body or an upgrade. One instance per route and event loop; runs on
+ * that loop only.
  */
-final class Forwarder {
+final class Forwarder implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
@@ -89,6 +97,7 @@ final class Forwarder {
 
   private final Vertx vertx;
   private final String route;
+  private final ProxyRoute proxyRoute;
   private final Target[] targets;
   private final HttpClient client;
   private final UpstreamHealth health;
@@ -101,12 +110,13 @@ final class Forwarder {
   private long sweeper = -1;
 
   Forwarder(Vertx vertx, String route, List<URI> upstreams, Duration timeout, HttpClient client, UpstreamHealth health,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, ProxyRoute proxyRoute) {
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("route " + route + " has no upstream");
     }
     this.vertx = vertx;
     this.route = route;
+    this.proxyRoute = proxyRoute;
     this.client = client;
     this.health = health;
     this.timeoutMillis = Math.max(1, timeout.toMillis());
@@ -120,6 +130,18 @@ final class Forwarder {
       String label = uri.getHost() + ":" + port;
       targets[i] = new Target(uri, uri.getHost(), port, ssl, label, metrics.upstream(route, label));
     }
+  }
+
+  /** Forwards the admitted request of {@code ctx}: the route's upstream URI and headers, the caller's claims, the access log entry. */
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    User user = ctx.user();
+    JsonObject claims = user == null ? null : TokenCodec.claimsOf(user);
+    AccessLog.Entry log = AccessLogHandler.entry(ctx);
+    boolean upgrade = request.canUpgradeToWebSocket();
+    forward(request, proxyRoute.upstreamUri(request.uri()),
+        proxyRoute.upstreamHeaders(request, claims, log == null ? null : log.id(), upgrade), hasBody(request), upgrade, log);
   }
 
   /**

@@ -58,7 +58,7 @@ class AccessLogHandlerTest {
     JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(KEY)));
     router.get("/private").handler(JWTAuthHandler.create(auth)).handler(ctx -> {
-      ctx.put(AccessLogHandler.UPSTREAM, "http://orders.internal:8080");
+      AccessLogHandler.entry(ctx).upstream("http://orders.internal:8080");
       ctx.response().end("hello");
     });
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
