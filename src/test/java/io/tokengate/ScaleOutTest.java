@@ -1,5 +1,6 @@
 package io.tokengate;
 
+import io.tokengate.server.Gateway;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package io.tokengate.auth;
 
 import io.tokengate.http.RequestFields;
-import io.tokengate.web.RefreshCookies;
+import io.tokengate.auth.RefreshCookies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -2,7 +2,7 @@ package io.tokengate.auth;
 
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.http.ApiException;
-import io.tokengate.http.DatabaseErrors;
+import io.tokengate.db.DatabaseErrors;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.revocation.Revocations;
 import io.tokengate.users.UserRepository;

@@ -1,5 +1,6 @@
 package io.tokengate.auth;
 
+import io.tokengate.http.ApiException;
 import io.tokengate.http.ClientAddress;
 import io.tokengate.http.RequestFields;
 import io.tokengate.http.RequestFields.Field;
@@ -77,7 +78,8 @@ public final class TokenEndpoints {
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
-          result.onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail);
+          result.onSuccess(body -> json(ctx, 200, body)).onFailure(e -> ctx.fail(e instanceof TokenException token
+              ? ApiException.tokenNotValid(token.getMessage()) : e));
         });
     router.options(path).handler(ctx -> {
       ctx.response().putHeader(HttpHeaders.ALLOW, "POST, OPTIONS");

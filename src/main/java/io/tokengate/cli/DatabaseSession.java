@@ -1,6 +1,6 @@
 package io.tokengate.cli;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.auth.TokenCodec;
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.auth.TokenService;

@@ -1,6 +1,6 @@
 package io.tokengate.cli;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.db.DatabaseBootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,6 @@
 package io.tokengate.cli;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

@@ -1,6 +1,7 @@
 package io.tokengate.http;
 
-import io.tokengate.auth.TokenException;
+import io.tokengate.db.DatabaseErrors;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where a failed request becomes a JSON error: {@link ApiException} as it is,
- * {@link TokenException} as Simple JWT's 401, a database outage as 503, anything unexpected as
+ * a database outage as 503, anything unexpected as
  * a 500 with DRF's generic body (logged once, with its stack trace). Runs on the event loop.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
@@ -46,9 +47,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
       return api;
-    }
-    if (failure instanceof TokenException token) {
-      return ApiException.tokenNotValid(token.getMessage());
     }
     int status = ctx.statusCode();
     if (failure instanceof HttpException http) {
@@ -102,5 +100,29 @@ public final class FailureHandler implements Handler<RoutingContext> {
           ? ApiException.detail(500, "A server error occurred.")
           : ApiException.detail(status, "Request failed.");
     };
+  }
+
+  /**
+   * Answers {@code request} with a JSON error before any routing. A body is never read: with
+   * {@code close}, or when the request still has one coming, the connection closes after the answer.
+   */
+  public static void refuse(HttpServerRequest request, int status, String detail, String code, boolean close) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    JsonObject body = new JsonObject().put("detail", detail);
+    if (code != null) {
+      body.put("code", code);
+    }
+    boolean unreadBody = !request.isEnded() && (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+        || request.headers().contains(HttpHeaders.CONTENT_LENGTH));
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    if (close || unreadBody) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      response.end(body.encode()).onComplete(v -> request.connection().close());
+    } else {
+      response.end(body.encode());
+    }
   }
 }

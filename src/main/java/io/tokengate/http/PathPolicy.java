@@ -39,7 +39,7 @@ public final class PathPolicy {
     if (allows(request.path())) {
       return true;
     }
-    ConnectionGuard.refuse(request, 400, "Bad request.", "bad_path", false);
+    FailureHandler.refuse(request, 400, "Bad request.", "bad_path", false);
     return false;
   }
 

@@ -34,7 +34,6 @@ public final class Operations {
       throw new StartupException("Cannot open the management port " + config.management().host() + ":"
           + config.management().port() + " (" + e.getMessage() + "; change management.port / TOKENGATE_MANAGEMENT_PORT)", e);
     }
-    vertx.deployVerticle(new HousekeepingVerticle(config.housekeeping(), pool)).await();
     return new Operations(readiness, port.get());
   }
 

@@ -1,7 +1,7 @@
 package io.tokengate.proxy;
 
 import io.tokengate.config.RouteConfig;
-import io.tokengate.web.RefreshCookies;
+import io.tokengate.auth.RefreshCookies;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,6 +1,6 @@
 package io.tokengate.auth;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.tokengate.support.Users;

@@ -1,6 +1,6 @@
 package io.tokengate.auth;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.cli.TokengateCommand;
 import io.tokengate.db.StartupException;
 import io.tokengate.support.DjangoSide;

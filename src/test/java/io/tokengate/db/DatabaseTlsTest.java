@@ -1,6 +1,6 @@
 package io.tokengate.db;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.config.DatabaseConfig;
 import io.tokengate.config.DatabaseUrl;
 import io.tokengate.support.TestDatabase;

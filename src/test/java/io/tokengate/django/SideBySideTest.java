@@ -1,6 +1,6 @@
 package io.tokengate.django;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.support.DjangoApp;
 import io.tokengate.support.DjangoSide;
 import io.tokengate.support.HttpTestClient;

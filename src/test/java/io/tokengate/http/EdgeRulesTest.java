@@ -1,5 +1,6 @@
 package io.tokengate.http;
 
+import io.tokengate.server.AllowedHosts;
 import io.tokengate.config.ConfigException;
 import io.tokengate.config.GatewayConfig;
 import io.vertx.core.MultiMap;

@@ -5,7 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Jwts;
 import io.tokengate.support.TestGateway;

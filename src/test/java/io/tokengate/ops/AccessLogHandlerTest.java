@@ -111,7 +111,7 @@ class AccessLogHandlerTest {
     encoder.setContext(context);
     encoder.start();
     LoggingEvent access = new LoggingEvent(null, logger, Level.INFO, "{}", null, new Object[] {"{\"status\":200,\"path\":\"/x\"}"});
-    LoggingEvent app = new LoggingEvent(null, context.getLogger("io.tokengate.Gateway"), Level.WARN, "port {} busy", null, new Object[] {8000});
+    LoggingEvent app = new LoggingEvent(null, context.getLogger("io.tokengate.server.Gateway"), Level.WARN, "port {} busy", null, new Object[] {8000});
     List<JsonObject> lines = List.of(access, app).stream()
         .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8))
         .peek(text -> assertThat(text).endsWith("\n").doesNotContain("\n\n"))

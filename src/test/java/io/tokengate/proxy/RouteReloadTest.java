@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.config.ConfigException;
 import io.tokengate.config.ConfigSource;
 import io.tokengate.config.GatewayConfig;

@@ -1,6 +1,6 @@
 package io.tokengate.revocation;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.support.Eventually;
 import io.tokengate.support.HttpTestClient;

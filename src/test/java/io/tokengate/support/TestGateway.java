@@ -1,6 +1,6 @@
 package io.tokengate.support;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.config.ConfigLoader;
 import io.tokengate.config.GatewayConfig;
 import io.vertx.core.Vertx;

@@ -27,7 +27,7 @@ class DjangoDatabaseTest {
       + " is_staff boolean NOT NULL, is_active boolean NOT NULL, date_joined timestamp with time zone NOT NULL)";
 
   private io.tokengate.support.TestDatabase database;
-  private io.tokengate.Gateway gateway;
+  private io.tokengate.server.Gateway gateway;
   private HttpTestClient http;
 
   @BeforeAll
@@ -43,7 +43,7 @@ class DjangoDatabaseTest {
         .put("mode", "prod")
         .put("database", TestGateway.baseConfig(database).getJsonObject("database").put("manage_schema", false));
     config.getJsonObject("users").put("table", "auth_user").put("password_iterations", 1000);
-    gateway = io.tokengate.Gateway.start(TestGateway.config(config));
+    gateway = io.tokengate.server.Gateway.start(TestGateway.config(config));
     http = new HttpTestClient(gateway.port());
   }
 

@@ -1,6 +1,6 @@
 package io.tokengate.users;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.config.ConfigLoader;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.support.DjangoSide;

@@ -1,6 +1,6 @@
 package io.tokengate.users;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.cli.TokengateCommand;
 import io.tokengate.support.DjangoSide;

@@ -1,5 +1,6 @@
 package io.tokengate.web;
 
+import io.tokengate.auth.RefreshCookies;
 import io.tokengate.auth.CsrfCheck;
 import io.tokengate.config.ConfigException;
 import io.tokengate.config.ConfigLoader;

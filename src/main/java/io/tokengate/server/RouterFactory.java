@@ -1,5 +1,8 @@
-package io.tokengate.http;
+package io.tokengate.server;
 
+import io.tokengate.http.ClientAddress;
+import io.tokengate.http.FailureHandler;
+import io.tokengate.http.PathPolicy;
 import io.tokengate.auth.CookieRefreshTransport;
 import io.tokengate.auth.LoginClient;
 import io.tokengate.auth.RefreshTransport;

@@ -1,4 +1,4 @@
-package io.tokengate.http;
+package io.tokengate.server;
 
 import io.tokengate.config.HttpConfig;
 import io.vertx.core.http.HttpServerOptions;

@@ -1,5 +1,6 @@
-package io.tokengate;
+package io.tokengate.server;
 
+import io.tokengate.auth.HousekeepingVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tokengate.auth.DjangoPasswordHasher;
 import io.tokengate.auth.LoginVerticle;
@@ -10,7 +11,7 @@ import io.tokengate.db.DatabaseBootstrap;
 import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
-import io.tokengate.http.HttpVerticle;
+import io.tokengate.server.HttpVerticle;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.LogFormat;
 import io.tokengate.ops.Operations;
@@ -131,6 +132,7 @@ public final class Gateway implements AutoCloseable {
     try {
       Pool pool = Pools.create(vertx, config.database());
       Operations ops = Operations.deploy(vertx, config, pool, metrics);
+      vertx.deployVerticle(new HousekeepingVerticle(config.housekeeping(), pool)).await();
       DjangoPasswordHasher hasher = new DjangoPasswordHasher(config.users().passwordIterations());
       if (config.mode().isDev()) {
         seedDemoUser(config, pool, hasher);

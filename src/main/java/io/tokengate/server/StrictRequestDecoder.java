@@ -1,4 +1,4 @@
-package io.tokengate.http;
+package io.tokengate.server;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;

@@ -1,4 +1,4 @@
-package io.tokengate.web;
+package io.tokengate.auth;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

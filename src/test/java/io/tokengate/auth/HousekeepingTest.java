@@ -1,6 +1,6 @@
-package io.tokengate.ops;
+package io.tokengate.auth;
 
-import io.tokengate.Gateway;
+import io.tokengate.server.Gateway;
 import io.tokengate.cli.TokengateCommand;
 import io.tokengate.support.Poll;
 import io.tokengate.support.TestGateway;

@@ -1,4 +1,4 @@
-package io.tokengate.ops;
+package io.tokengate.auth;
 
 import io.tokengate.auth.TokenRepository;
 import io.tokengate.config.HousekeepingConfig;

@@ -1,4 +1,4 @@
-package io.tokengate.http;
+package io.tokengate.db;
 
 import io.vertx.pgclient.PgException;
 

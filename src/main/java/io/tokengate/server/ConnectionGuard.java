@@ -1,5 +1,7 @@
-package io.tokengate.http;
+package io.tokengate.server;
 
+import io.tokengate.http.FailureHandler;
+import io.tokengate.http.RequestFraming;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -123,13 +125,13 @@ public final class ConnectionGuard {
       }
     }
     if (!RequestFraming.unambiguous(request.version(), request.headers(), upgrade)) {
-      refuse(request, 400, "Bad request.", "bad_framing", true);
+      FailureHandler.refuse(request, 400, "Bad request.", "bad_framing", true);
       return false;
     }
     if (!allowedHosts.any() && !(allowedHosts.allows(request.getHeader(HttpHeaders.HOST))
         && (request.authority() == null || allowedHosts.allows(request.authority().toString())))) {
       // the authority may also come from an absolute-form request target
-      refuse(request, 400, "Host not allowed.", "host_not_allowed", false);
+      FailureHandler.refuse(request, 400, "Host not allowed.", "host_not_allowed", false);
       return false;
     }
     String path = request.path();
@@ -137,36 +139,13 @@ public final class ConnectionGuard {
       try {
         QueryStringDecoder.decodeComponent(path);
       } catch (IllegalArgumentException e) {
-        refuse(request, 400, "Malformed request path.", null, false);
+        FailureHandler.refuse(request, 400, "Malformed request path.", null, false);
         return false;
       }
     }
     return true;
   }
 
-  /**
-   * Answers {@code request} with a JSON error before any routing. A body is never read: with
-   * {@code close}, or when the request still has one coming, the connection closes after the answer.
-   */
-  public static void refuse(HttpServerRequest request, int status, String detail, String code, boolean close) {
-    HttpServerResponse response = request.response();
-    if (response.ended() || response.closed()) {
-      return;
-    }
-    JsonObject body = new JsonObject().put("detail", detail);
-    if (code != null) {
-      body.put("code", code);
-    }
-    boolean unreadBody = !request.isEnded() && (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-        || request.headers().contains(HttpHeaders.CONTENT_LENGTH));
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    if (close || unreadBody) {
-      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      response.end(body.encode()).onComplete(v -> request.connection().close());
-    } else {
-      response.end(body.encode());
-    }
-  }
 
   /** For {@code HttpServer.invalidRequestHandler}: DRF-style JSON instead of an empty error. */
   public void onInvalidRequest(HttpServerRequest request) {

@@ -1,4 +1,4 @@
-package io.tokengate.http;
+package io.tokengate.server;
 
 import java.util.List;
 import java.util.Locale;
