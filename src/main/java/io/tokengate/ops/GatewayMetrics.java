@@ -1,6 +1,7 @@
 package io.tokengate.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -60,6 +61,15 @@ public final class GatewayMetrics {
     this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
     this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
     this.routeReloads = counters(RouteReload.class, "tokengate.route.reloads", "outcome", "Reloads of the routes section, by outcome");
+    FunctionCounter.builder("tokengate.access.log.dropped", this, metrics -> accessLogDropped())
+        .description("Access-log lines dropped because the log's queue was full")
+        .register(registry);
+  }
+
+  /** The access log's appender is process-wide (logback): looked up at each scrape. */
+  private static double accessLogDropped() {
+    AccessLogAppender appender = AccessLogAppender.find();
+    return appender == null ? 0 : appender.dropped();
   }
 
   /**
