@@ -10,6 +10,7 @@ import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
 import io.tokengate.http.HttpVerticle;
+import io.tokengate.http.TransportSelector;
 import io.tokengate.ops.GatewayMetrics;
 import io.tokengate.ops.LogFormat;
 import io.tokengate.ops.Operations;
@@ -113,12 +114,14 @@ public final class Gateway implements AutoCloseable {
     PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
     Vertx vertx;
     try {
-      vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), requested.management().requestMetrics());
+      vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), requested.management().requestMetrics(),
+          new TransportSelector().select(requested.http().transport()));
     } catch (RuntimeException e) {
       opening.thenAccept(Database::close);
       throw e;
     }
     GatewayMetrics metrics = new GatewayMetrics(registry, requested.management().requestMetrics());
+    metrics.transport(TransportSelector.inUse(vertx));
     Database database;
     try {
       database = opening.join();
@@ -154,8 +157,9 @@ public final class Gateway implements AutoCloseable {
         hasher.warmUp();
         return null;
       }, false);
-      LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}", config.http().host(),
-          http.port(), config.mode().name().toLowerCase(), config.database().url(), config.management().host(), ops.managementPort());
+      LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}; transport {}",
+          config.http().host(), http.port(), config.mode().name().toLowerCase(), config.database().url(),
+          config.management().host(), ops.managementPort(), TransportSelector.inUse(vertx));
       return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops, reloader);
     } catch (RuntimeException e) {
       vertx.close().await();
@@ -232,6 +236,11 @@ public final class Gateway implements AutoCloseable {
 
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** The Netty transport the event loops run on: {@code nio}, {@code epoll} or {@code io_uring}. */
+  public String transport() {
+    return TransportSelector.inUse(vertx);
   }
 
   public int managementPort() {

@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * The public HTTP listener and its limits. In prod mode a wildcard address needs TLS or
  * {@code behind_proxy: true} (a TLS-terminating proxy in front). {@code shutdownTimeout}: how long
- * a stopping gateway lets in-flight requests finish.
+ * a stopping gateway lets in-flight requests finish. {@code transport}: Netty's I/O transport
+ * ({@code auto}: the fastest native one that loads, else NIO).
  */
 public record HttpConfig(
     String host,
@@ -22,7 +23,18 @@ public record HttpConfig(
     int maxConnections,
     boolean behindProxy,
     Duration shutdownTimeout,
-    TlsConfig tls) {
+    TlsConfig tls,
+    TransportKind transport) {
+
+  /** {@code http.transport}: which Netty transport the event loops use. */
+  public enum TransportKind {
+    AUTO, NIO, EPOLL, IO_URING;
+
+    /** The name in the configuration and in metrics: {@code auto, nio, epoll, io_uring}. */
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** PEM certificate chain and key; both empty = plain HTTP. */
   public record TlsConfig(String certFile, String keyFile) {
@@ -34,7 +46,8 @@ public record HttpConfig(
 
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
-        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls"));
+        "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls",
+        "transport"));
     String host = in.string("host", "");
     if (host.isEmpty()) {
       host = mode.isDev() ? "127.0.0.1" : "0.0.0.0";
@@ -64,6 +77,7 @@ public record HttpConfig(
         in.integer("max_connections", 10_000, 1, 1_000_000),
         behindProxy,
         in.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ZERO),
-        tls);
+        tls,
+        in.choice("transport", TransportKind.class, TransportKind.AUTO));
   }
 }
