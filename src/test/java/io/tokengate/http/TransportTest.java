@@ -79,7 +79,7 @@ class TransportTest {
   }
 
   @Test
-  @DisplayName("http.transport io_uring runs on io_uring where the kernel allows it")
+  @DisplayName("http.transport io_uring runs on io_uring where the kernel allows it (only when forced)")
   void forcedIoUring() {
     assumeTrue(Transport.IO_URING != null && Transport.IO_URING.available(), "io_uring allowed on this machine");
     assertThat(serveOn("io_uring")).isEqualTo("io_uring");
