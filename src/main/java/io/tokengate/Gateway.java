@@ -12,6 +12,7 @@ import io.tokengate.db.StartupException;
 import io.tokengate.http.HttpVerticle;
 import io.tokengate.http.TransportSelector;
 import io.tokengate.ops.GatewayMetrics;
+import io.tokengate.ops.AccessLogAppender;
 import io.tokengate.ops.LogFormat;
 import io.tokengate.ops.Operations;
 import io.tokengate.proxy.DemoUpstream;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
@@ -289,6 +291,8 @@ public final class Gateway implements AutoCloseable {
       }
       vertx.close().await();
       metrics.registry().close();
+      // every request has ended: their access-log lines are written before close() returns (and the JVM exits)
+      AccessLogAppender.flushQueued(Duration.ofSeconds(5));
       LOG.info("tokengate stopped");
     } finally {
       if (embedded != null) {

@@ -9,11 +9,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link AccessLogEvent} to a bounded queue, and never wait. One writer thread drains the queue
  * every few milliseconds, encodes each line straight to bytes and writes the batch to stdout in
  * one call (through {@link System#out}, whose lock keeps it from interleaving with the other log
- * lines). When the queue is full the line is dropped and counted ({@link #dropped()},
+ * lines). When the queue is full (in lines, or in the bytes its events hold: a client's long paths
+ * cannot make it hold more than {@code maxQueuedBytes}) the line is dropped and counted ({@link #dropped()},
  * {@code tokengate_access_log_dropped_total}). {@link #stop()} (logback's shutdown hook) writes
  * what is queued before it returns. Other events given to it are written as a JSON or text line,
  * as {@code logging.format} says.
@@ -31,16 +34,24 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
 
   public static final String NAME = "ACCESS";
   public static final int DEFAULT_QUEUE_SIZE = 16384;
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * 1024 * 1024;
   /** How long the writer sleeps when the queue is empty: producers never wake it (that would cost them a system call). */
   static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** After this many empty wake-ups in a row it sleeps {@link #LONG_IDLE_NANOS}: an idle gateway's writer wakes 10 times a second, not 100. */
+  private static final int IDLE_WAKES = 100;
+  private static final long LONG_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final int BATCH = 1024;
   private static final int FLUSH_BYTES = 64 * 1024;
 
   private final LongAdder dropped = new LongAdder();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private int queueSize = DEFAULT_QUEUE_SIZE;
+  private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
   private OutputStream output;
   private volatile boolean json;
   private volatile boolean running;
+  /** True from before the writer drains the queue until what it drained is written. */
+  private volatile boolean writing;
   private BlockingQueue<ILoggingEvent> queue;
   private Thread writer;
 
@@ -57,6 +68,11 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
   /** Lines the queue can hold; set before {@link #start()}. */
   public void setQueueSize(int queueSize) {
     this.queueSize = queueSize;
+  }
+
+  /** About how many bytes the queued events may hold (their strings); set before {@link #start()}. */
+  public void setMaxQueuedBytes(long maxQueuedBytes) {
+    this.maxQueuedBytes = maxQueuedBytes;
   }
 
   /** Where lines go instead of {@link System#out} (tests); set before {@link #start()}. */
@@ -85,8 +101,8 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     if (isStarted()) {
       return;
     }
-    if (queueSize < 1) {
-      addError("queueSize must be positive: " + queueSize);
+    if (queueSize < 1 || maxQueuedBytes < 1) {
+      addError("queueSize and maxQueuedBytes must be positive: " + queueSize + ", " + maxQueuedBytes);
       return;
     }
     queue = new ArrayBlockingQueue<>(queueSize);
@@ -99,9 +115,21 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
 
   @Override
   protected void append(ILoggingEvent event) {
-    if (!queue.offer(event)) {
+    int weight = weight(event);
+    // checked, then added: producers racing past the limit overshoot it by one event each at most
+    if (queuedBytes.get() + weight > maxQueuedBytes || !queue.offer(event)) {
       dropped.increment();
+      return;
     }
+    queuedBytes.addAndGet(weight);
+  }
+
+  private static int weight(ILoggingEvent event) {
+    if (event instanceof AccessLogEvent access) {
+      return access.weight();
+    }
+    String message = event.getFormattedMessage();
+    return 256 + (message == null ? 0 : message.length());
   }
 
   /** Stops taking lines, then waits (up to 10 s) until the writer has written every queued one. */
@@ -123,18 +151,56 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     }
   }
 
+  /**
+   * Waits (up to {@code timeout}) until every line queued so far is written: the gateway calls it
+   * as the last step of its shutdown, so no line depends on the order of the JVM's shutdown hooks.
+   * Returns whether everything was written.
+   */
+  public boolean flush(Duration timeout) {
+    if (!isStarted()) {
+      return queued() == 0;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    LockSupport.unpark(writer);
+    while (queue.size() > 0 || writing) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      LockSupport.unpark(writer);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return true;
+  }
+
+  /** {@link #flush} on the appender of logback.xml, if there is one. */
+  public static boolean flushQueued(Duration timeout) {
+    AccessLogAppender appender = find();
+    return appender == null || appender.flush(timeout);
+  }
+
   private void drain() {
     List<ILoggingEvent> batch = new ArrayList<>(BATCH);
     LineBytes line = new LineBytes();
+    int idle = 0;
     while (true) {
       boolean last = !running;
+      writing = true;
       if (queue.drainTo(batch, BATCH) > 0) {
+        idle = 0;
+        long weight = 0;
+        for (ILoggingEvent event : batch) {
+          weight += weight(event);
+        }
+        queuedBytes.addAndGet(-weight);
         write(batch, line);
         batch.clear();
+        writing = false;
       } else if (last) {
+        writing = false;
         return;
       } else {
-        LockSupport.parkNanos(this, IDLE_NANOS);
+        writing = false;
+        LockSupport.parkNanos(this, ++idle < IDLE_WAKES ? IDLE_NANOS : LONG_IDLE_NANOS);
       }
     }
   }

@@ -51,16 +51,15 @@ class AccessLogAppenderTest {
     }
   }
 
-  @Test
-  @DisplayName("with the writer stalled, a full queue drops and counts lines instead of blocking the caller")
-  void fullQueueDrops() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch writing = new CountDownLatch(1);
-    ByteArrayOutputStream written = new ByteArrayOutputStream();
-    start(8, new OutputStream() {
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch writing = new CountDownLatch(1);
+
+  /** A sink whose first write blocks until {@link #release} opens. */
+  private OutputStream stalled(ByteArrayOutputStream written) {
+    return new OutputStream() {
       @Override
       public void write(int b) {
-        written.write(b);
+        write(new byte[] {(byte) b}, 0, 1);
       }
 
       @Override
@@ -75,10 +74,22 @@ class AccessLogAppenderTest {
           written.write(b, off, len);
         }
       }
-    });
+    };
+  }
+
+  /** Appends one line and waits until the writer has taken it and is stuck writing it. */
+  private void stallWriter() throws InterruptedException {
     appender.doAppend(event(true, 0));
     assertThat(writing.await(5, TimeUnit.SECONDS)).as("the writer took the first line and is stuck writing it").isTrue();
     assertThat(appender.queued()).isZero();
+  }
+
+  @Test
+  @DisplayName("with the writer stalled, a full queue drops and counts lines instead of blocking the caller")
+  void fullQueueDrops() throws Exception {
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    start(8, stalled(written));
+    stallWriter();
 
     assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
       for (int i = 1; i <= 8 + 25; i++) {
@@ -93,6 +104,44 @@ class AccessLogAppenderTest {
     assertThat(lines(written)).extracting(line -> new JsonObject(line).getString("request_id"))
         .containsExactly("req-0", "req-1", "req-2", "req-3", "req-4", "req-5", "req-6", "req-7", "req-8");
     assertThat(appender.dropped()).isEqualTo(25);
+  }
+
+  @Test
+  @DisplayName("long paths cannot make the queue hold more than its byte budget: lines past it are dropped and counted")
+  void byteBudget() throws Exception {
+    String longPath = "/api/orders/" + "x".repeat(8000);
+    AccessLogEvent heavy = new AccessLogEvent(true, System.currentTimeMillis(), "big", "GET", longPath, 404, 0, 1000, null, null, null, false);
+    appender.setMaxQueuedBytes(10L * heavy.weight());
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    start(1000, stalled(written));
+    stallWriter();
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+      for (int i = 0; i < 25; i++) {
+        appender.doAppend(heavy);
+      }
+    });
+    assertThat(appender.queued()).isEqualTo(10);
+    assertThat(appender.dropped()).isEqualTo(15);
+    release.countDown();
+    Poll.until(Duration.ofSeconds(5), "the queue drained", () -> appender.queued() == 0);
+    appender.doAppend(heavy);
+    assertThat(appender.dropped()).as("the budget is given back once written").isEqualTo(15);
+  }
+
+  @Test
+  @DisplayName("flush (the gateway's last shutdown step) returns once every queued line is written; a stalled writer makes it give up in time")
+  void flushWaits() throws Exception {
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    start(AccessLogAppender.DEFAULT_QUEUE_SIZE, stalled(written));
+    stallWriter();
+    for (int i = 1; i < 3000; i++) {
+      appender.doAppend(event(true, i));
+    }
+    assertThat(appender.flush(Duration.ofMillis(200))).isFalse();
+    release.countDown();
+    assertThat(appender.flush(Duration.ofSeconds(10))).isTrue();
+    assertThat(lines(written)).hasSize(3000);
+    assertThat(appender.isStarted()).isTrue();
   }
 
   @Test
