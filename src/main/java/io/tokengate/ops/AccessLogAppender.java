@@ -26,9 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * one call (through {@link System#out}, whose lock keeps it from interleaving with the other log
  * lines). When the queue is full (in lines, or in the bytes its events hold: a client's long paths
  * cannot make it hold more than {@code maxQueuedBytes}) the line is dropped and counted ({@link #dropped()},
- * {@code tokengate_access_log_dropped_total}). {@link #stop()} (logback's shutdown hook) writes
- * what is queued before it returns. Other events given to it are written as a JSON or text line,
- * as {@code logging.format} says.
+ * {@code tokengate_access_log_dropped_total}). {@link #flush} (the gateway's last shutdown step)
+ * and {@link #stop()} (logback's shutdown hook) write what is queued before they return. Other
+ * events given to it are written as a JSON or text line, as {@code logging.format} says.
+ * Thread-safe: any thread may append.
  */
 public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -37,7 +38,7 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * 1024 * 1024;
   /** How long the writer sleeps when the queue is empty: producers never wake it (that would cost them a system call). */
   static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  /** After this many empty wake-ups in a row it sleeps {@link #LONG_IDLE_NANOS}: an idle gateway's writer wakes 10 times a second, not 100. */
+  /** After this many empty wake-ups in a row it sleeps {@code LONG_IDLE_NANOS}: an idle gateway's writer wakes 10 times a second, not 100. */
   private static final int IDLE_WAKES = 100;
   private static final long LONG_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final int BATCH = 1024;

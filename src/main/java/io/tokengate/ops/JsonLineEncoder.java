@@ -34,8 +34,8 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         .put("time", Instant.ofEpochMilli(event.getTimeStamp()).toString())
         .put("level", event.getLevel().toString())
         .put("logger", event.getLoggerName())
-        .put("thread", event.getThreadName());
-    line.put("message", event.getFormattedMessage());
+        .put("thread", event.getThreadName())
+        .put("message", event.getFormattedMessage());
     IThrowableProxy thrown = event.getThrowableProxy();
     if (thrown != null) {
       line.put("exception", ThrowableProxyUtil.asString(thrown));
