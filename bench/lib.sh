@@ -83,6 +83,7 @@ bench_init() {
   # a database left over by an interrupted run would keep its users: start from nothing
   psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$TG_DB\" WITH (FORCE)" >/dev/null 2>&1
   psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_b\" WITH (FORCE)" >/dev/null 2>&1
+  psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_c\" WITH (FORCE)" >/dev/null 2>&1
   [[ -f $JAR ]] || { log "missing $JAR: run mvn -B -q -o -DskipTests clean package"; exit 1; }
 }
 
@@ -99,6 +100,7 @@ cleanup() {
   if [[ -n ${DROP_DB:-} ]]; then
     psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"$TG_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
     psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_b\" WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$PG_ADMIN_URL" -q -c "DROP DATABASE IF EXISTS \"${TG_DB}_c\" WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
   bench_results_done "$rc"
@@ -179,19 +181,22 @@ EOF
   <logger name="org.flywaydb" level="WARN"/>
   <logger name="io.vertx" level="WARN"/>
   <logger name="io.micrometer.core.instrument.MeterRegistry" level="ERROR"/>
-  $( [[ $TG_ACCESS_LOG == off ]] && echo '<logger name="tokengate.access" level="OFF"/>' )
+  $( if [[ $TG_ACCESS_LOG == off ]]; then echo '<logger name="tokengate.access" level="OFF"/>'; else
+       # as in src/main/resources/logback.xml: the access log's own bounded queue and writer thread
+       echo '<appender name="ACCESS" class="io.tokengate.ops.AccessLogAppender"><queueSize>16384</queueSize><maxQueuedBytes>16777216</maxQueuedBytes></appender>'
+       echo '<logger name="tokengate.access" level="INFO" additivity="false"><appender-ref ref="ACCESS"/></logger>'; fi )
   <root level="INFO"><appender-ref ref="STDOUT"/></root>
 </configuration>
 EOF
 }
 
-# Starts tokengate with $TG_JVM_OPTS plus "$@" (extra JVM flags); sets TG_PID and TG_START_NS.
+# Starts tokengate with $TG_JVM_OPTS plus "$@" (extra JVM flags) and the variables in $TG_ENV; sets TG_PID and TG_START_NS.
 start_tokengate() {
   write_tg_config
   DROP_DB=1
   TG_START_NS=$(now_ns)
   # shellcheck disable=SC2086
-  java $TG_JVM_OPTS "$@" -Dlogback.configurationFile="$WORK/logback.xml" -jar "$JAR" serve --config "$WORK/tokengate.yaml" \
+  env ${TG_ENV:-} java $TG_JVM_OPTS "$@" -Dlogback.configurationFile="$WORK/logback.xml" -jar "$JAR" serve --config "$WORK/tokengate.yaml" \
     > "$WORK/tokengate.log" 2>&1 &
   TG_PID=$!
   PIDS+=("$TG_PID")
@@ -204,16 +209,18 @@ wait_tokengate() {
 
 # A second tokengate (another jar, other JVM flags and/or other settings through TOKENGATE_*
 # variables in TG_B_ENV, e.g. TG_B_ENV="TOKENGATE_MANAGEMENT_REQUEST_METRICS=false") for
-# before/after comparisons in the same run: start_tokengate_b JAR PORT "JVM OPTS"; sets TGB_PID.
+# before/after comparisons in the same run: start_tokengate_b JAR PORT "JVM OPTS" [NAME [ENV]]
+# (NAME b or c, default b; ENV default $TG_B_ENV); sets TGB_PID.
 start_tokengate_b() {
+  local name=${4:-b} env=${5-${TG_B_ENV:-}}
   # its own database: another jar may have other migrations (access tokens need no database row)
-  write_tg_config "$2" "$WORK/tokengate-b.yaml" "${TG_DB}_b"
+  write_tg_config "$2" "$WORK/tokengate-$name.yaml" "${TG_DB}_$name"
   # shellcheck disable=SC2086
-  env ${TG_B_ENV:-} java $3 -Dlogback.configurationFile="$WORK/logback.xml" -jar "$1" serve --config "$WORK/tokengate-b.yaml" \
-    > "$WORK/tokengate-b.log" 2>&1 &
+  env $env java $3 -Dlogback.configurationFile="$WORK/logback.xml" -jar "$1" serve --config "$WORK/tokengate-$name.yaml" \
+    > "$WORK/tokengate-$name.log" 2>&1 &
   TGB_PID=$!
   PIDS+=("$TGB_PID")
-  wait_http "http://127.0.0.1:$2/api/bench/" 401 60 || { tail -20 "$WORK/tokengate-b.log" >&2; return 1; }
+  wait_http "http://127.0.0.1:$2/api/bench/" 401 60 || { tail -20 "$WORK/tokengate-$name.log" >&2; return 1; }
 }
 
 stop_tokengate() {

@@ -17,6 +17,8 @@
 #              in TARGETS: the cost of the JWT check is tokengate minus tokengate-noauth
 #   tokengate-b  optional second tokengate for a before/after comparison: TG_B_JAR=path/to.jar
 #              (and/or TG_B_JVM_OPTS="...", TG_B_ENV="TOKENGATE_...=...") on TG_B_PORT (18085)
+#   tokengate-c  optional third one, the same way: TG_C_JAR, TG_C_JVM_OPTS, TG_C_ENV on TG_C_PORT (18086)
+#              (e.g. three transports: TOKENGATE_HTTP_TRANSPORT=epoll|io_uring|nio in TG_ENV/TG_B_ENV/TG_C_ENV)
 # then creates a user, logs in through tokengate's /api/token/ for one access token (3 h lifetime)
 # that every target checks, warms each target up (tokengate WARMUP_JVM seconds, peers WARMUP_PEER),
 # and runs wrk -t1 against each target in interleaved rounds:
@@ -26,7 +28,7 @@
 # CPU us/request = total CPU / total requests) with ratios vs HAProxy and vs plain nginx.
 #
 # Env: ROUNDS (3), DURATION (10), CONNS ("64 256"), WARMUP_JVM (30), WARMUP_PEER (5),
-#      TARGETS (default: all available), TG_JVM_OPTS, TG_INSTANCES, TG_ACCESS_LOG, RAW_OUT (file
+#      TARGETS (default: all available), TG_JVM_OPTS, TG_ENV, TG_INSTANCES, TG_ACCESS_LOG, RAW_OUT (file
 #      to keep the raw per-run lines). Defaults take about 6 minutes.
 # Output: the log and the table, also written to bench/results/proxy.txt (replaced when the run succeeds;
 #   RESULT_FILE=path writes elsewhere, e.g. for an experiment that should not replace the record).
@@ -40,6 +42,7 @@ CONNS=${CONNS:-"64 256"}
 WARMUP_JVM=${WARMUP_JVM:-30}
 WARMUP_PEER=${WARMUP_PEER:-5}
 TG_B_PORT=${TG_B_PORT:-18085}
+TG_C_PORT=${TG_C_PORT:-18086}
 
 bench_init
 bench_results proxy.txt
@@ -66,6 +69,12 @@ if [[ -n ${TG_B_JAR:-} || -n ${TG_B_JVM_OPTS:-} || -n ${TG_B_ENV:-} ]]; then
   PID[tokengate-b]=$TGB_PID
   log "tokengate-b ready (pid $TGB_PID, jar ${TG_B_JAR:-$JAR}, flags: ${TG_B_JVM_OPTS:-$TG_JVM_OPTS})"
 fi
+if [[ -n ${TG_C_JAR:-} || -n ${TG_C_JVM_OPTS:-} || -n ${TG_C_ENV:-} ]]; then
+  start_tokengate_b "${TG_C_JAR:-$JAR}" "$TG_C_PORT" "${TG_C_JVM_OPTS:-$TG_JVM_OPTS}" c "${TG_C_ENV:-}"
+  URL[tokengate-c]=http://127.0.0.1:$TG_C_PORT/api/bench/
+  PID[tokengate-c]=$TGB_PID
+  log "tokengate-c ready (pid $TGB_PID, jar ${TG_C_JAR:-$JAR}, flags: ${TG_C_JVM_OPTS:-$TG_JVM_OPTS}, env: ${TG_C_ENV:-})"
+fi
 
 start_haproxy;     URL[haproxy]=http://127.0.0.1:$HAPROXY_PORT/api/bench/;  PID[haproxy]=$HAPROXY_PID
 start_nginx_proxy; URL[nginx]=http://127.0.0.1:$NGINX_PORT/api/bench/;      PID[nginx]=$NGINX_PID
@@ -77,6 +86,7 @@ fi
 
 DEFAULT_TARGETS="tokengate"
 [[ -n ${PID[tokengate-b]:-} ]] && DEFAULT_TARGETS+=" tokengate-b"
+[[ -n ${PID[tokengate-c]:-} ]] && DEFAULT_TARGETS+=" tokengate-c"
 DEFAULT_TARGETS+=" haproxy nginx"
 [[ -n ${PID[njs]:-} ]] && DEFAULT_TARGETS+=" njs"
 read -r -a TARGET_LIST <<< "${TARGETS:-$DEFAULT_TARGETS}"
@@ -121,7 +131,7 @@ done
 
 echo
 echo "## bench/run.sh $(date -u '+%F %H:%M UTC') - $(nproc) cores, ROUNDS=$ROUNDS DURATION=${DURATION}s CONNS=\"$CONNS\" wrk -t1"
-echo "tokengate: http.instances=$TG_INSTANCES, JVM: $TG_JVM_OPTS, access log $TG_ACCESS_LOG${TG_B_JAR:+; tokengate-b jar: $TG_B_JAR}${TG_B_JVM_OPTS:+; tokengate-b JVM: $TG_B_JVM_OPTS}"
+echo "tokengate: http.instances=$TG_INSTANCES, JVM: $TG_JVM_OPTS, access log $TG_ACCESS_LOG${TG_B_JAR:+; tokengate-b jar: $TG_B_JAR}${TG_B_JVM_OPTS:+; tokengate-b JVM: $TG_B_JVM_OPTS}${TG_ENV:+; tokengate env: $TG_ENV}${TG_B_ENV:+; tokengate-b env: $TG_B_ENV}${TG_C_ENV:+; tokengate-c env: $TG_C_ENV}"
 echo
 /usr/bin/python3 - "$RAW" "$CLK_TCK" <<'PY'
 import sys, statistics, collections

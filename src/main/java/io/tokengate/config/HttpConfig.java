@@ -10,6 +10,7 @@ import java.util.Set;
  * only. {@code trustedProxies}: addresses or CIDR ranges (IPv4, IPv6) whose {@code X-Forwarded-For}
  * is believed. {@code shutdownTimeout}: how long a stopping gateway lets in-flight requests finish.
  * {@code allowedHosts}: the {@code Host} values served (host, optional {@code :port}; empty = any).
+ * {@code transport}: Netty's I/O transport ({@code auto}: the fastest native one that loads, else NIO).
  */
 public record HttpConfig(
     String host,
@@ -25,10 +26,21 @@ public record HttpConfig(
     boolean behindProxy,
     Duration shutdownTimeout,
     TlsConfig tls,
-    List<String> allowedHosts) {
+    List<String> allowedHosts,
+    TransportKind transport) {
 
   private static final java.util.regex.Pattern HOST_ENTRY =
       java.util.regex.Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\])(:[0-9]{1,5})?");
+
+  /** {@code http.transport}: which Netty transport the event loops use. */
+  public enum TransportKind {
+    AUTO, NIO, EPOLL, IO_URING;
+
+    /** The name in the configuration and in metrics: {@code auto, nio, epoll, io_uring}. */
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** PEM certificate chain and key; both empty = plain HTTP. */
   public record TlsConfig(String certFile, String keyFile) {
@@ -49,7 +61,7 @@ public record HttpConfig(
   static HttpConfig fromJson(ConfigReader in, Mode mode) {
     in.onlyKeys(Set.of("host", "port", "instances", "max_body_size", "trusted_proxies", "max_header_size",
         "idle_timeout", "header_timeout", "request_timeout", "max_connections", "behind_proxy", "shutdown_timeout", "tls",
-        "allowed_hosts"));
+        "allowed_hosts", "transport"));
     String host = in.string("host", "");
     if (host.isEmpty()) {
       host = mode.isDev() ? "127.0.0.1" : "0.0.0.0";
@@ -88,7 +100,8 @@ public record HttpConfig(
         behindProxy,
         in.duration("shutdown_timeout", Duration.ofSeconds(30), Duration.ZERO),
         tls,
-        allowedHosts(in));
+        allowedHosts(in),
+        in.choice("transport", TransportKind.class, TransportKind.AUTO));
   }
 
   private static List<String> allowedHosts(ConfigReader in) {

@@ -2,11 +2,10 @@ package io.tokengate.ops;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
  * path without the query string and never a header, body or token. Gives each request an id
  * ({@code X-Request-Id} on the response, kept from the client when it is short and plain).
  * {@link #start} begins one request's {@link Entry}; the router's {@link AccessLogHandler}, which
- * owns the request's end, calls {@link Entry#finish}.
+ * owns the request's end, calls {@link Entry#finish}. An entry only captures the request's facts:
+ * the line is encoded and written by the access log's appender ({@link AccessLogAppender}) on its
+ * own thread, never on the event loop.
  * Stateless and thread-safe; entries run on their request's event loop.
  */
 public final class AccessLog {
@@ -94,57 +95,27 @@ public final class AccessLog {
       }
       written = true;
       if (LOG.isInfoEnabled()) {
-        LOG.info("{}", line(entry(completed)));
+        log(event(completed));
       }
     }
 
-    private JsonObject entry(boolean completed) {
+    /** The line's facts as they are now; turned into text by the appender, off the event loop. */
+    private AccessLogEvent event(boolean completed) {
       HttpServerResponse response = request.response();
-      JsonObject entry = new JsonObject()
-          .put("time", Instant.now().toString())
-          .put("request_id", id)
-          .put("method", request.method().name())
-          .put("path", request.path())
-          .put("status", response.headWritten() ? response.getStatusCode() : 0)
-          .put("bytes", response.bytesWritten())
-          .put("duration_ms", Math.round((System.nanoTime() - started) / 10_000.0) / 100.0);
-      if (userId != null) {
-        entry.put("user_id", String.valueOf(userId));
-      }
-      if (upstream != null) {
-        entry.put("upstream", String.valueOf(upstream));
-      }
-      if (request.remoteAddress() != null) {
-        entry.put("client", request.remoteAddress().hostAddress());
-      }
-      if (!completed) {
-        entry.put("aborted", true);
-      }
-      return entry;
+      SocketAddress client = request.remoteAddress();
+      return new AccessLogEvent(json, System.currentTimeMillis(), id, request.method().name(), request.path(),
+          response.headWritten() ? response.getStatusCode() : 0, response.bytesWritten(), System.nanoTime() - started,
+          userId == null ? null : String.valueOf(userId), upstream == null ? null : String.valueOf(upstream),
+          client == null ? null : client.hostAddress(), !completed);
     }
   }
 
-  private String line(JsonObject entry) {
-    if (json) {
-      return entry.encode();
+  /** Hands the event to the logger's appenders (the async {@link AccessLogAppender}): nothing is formatted here. */
+  private static void log(AccessLogEvent event) {
+    if (LOG instanceof ch.qos.logback.classic.Logger logback) {
+      logback.callAppenders(event);
+    } else {
+      LOG.info("{}", event.getFormattedMessage());
     }
-    StringBuilder text = new StringBuilder()
-        .append(entry.getString("client", "-")).append(' ')
-        .append(entry.getString("method")).append(' ')
-        .append(entry.getString("path")).append(' ')
-        .append(entry.getInteger("status")).append(' ')
-        .append(entry.getLong("bytes")).append("B ")
-        .append(entry.getDouble("duration_ms")).append("ms id=")
-        .append(entry.getString("request_id"));
-    if (entry.containsKey("user_id")) {
-      text.append(" user=").append(entry.getString("user_id"));
-    }
-    if (entry.containsKey("upstream")) {
-      text.append(" upstream=").append(entry.getString("upstream"));
-    }
-    if (entry.containsKey("aborted")) {
-      text.append(" aborted");
-    }
-    return text.toString();
   }
 }

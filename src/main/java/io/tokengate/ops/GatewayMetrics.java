@@ -1,6 +1,8 @@
 package io.tokengate.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -9,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -60,6 +63,22 @@ public final class GatewayMetrics {
     this.refreshes = counters(Refresh.class, "tokengate.refreshes", "outcome", "Token refreshes by outcome");
     this.revocations = counters(Revocation.class, "tokengate.revocations", "reason", "Refresh tokens revoked, by reason");
     this.routeReloads = counters(RouteReload.class, "tokengate.route.reloads", "outcome", "Reloads of the routes section, by outcome");
+    FunctionCounter.builder("tokengate.access.log.dropped", this, metrics -> accessLogDropped())
+        .description("Access-log lines dropped because the log's queue was full")
+        .register(registry);
+  }
+
+  /** {@code tokengate_transport_info{transport="epoll"} 1}: the Netty transport the event loops use. */
+  public void transport(String name) {
+    Gauge.builder("tokengate.transport.info", () -> 1).tag("transport", name)
+        .description("The Netty transport in use (nio, epoll, io_uring)")
+        .register(registry);
+  }
+
+  /** The access log's appender is process-wide (logback): looked up at each scrape. */
+  private static double accessLogDropped() {
+    AccessLogAppender appender = AccessLogAppender.find();
+    return appender == null ? 0 : appender.dropped();
   }
 
   /**
@@ -90,7 +109,7 @@ public final class GatewayMetrics {
    * logback.xml silences it). The registry name is unique: Vert.x keeps registries in a static map
    * by name. Vert.x adds meter filters to the registry, so call this before registering any meter.
    */
-  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options, boolean requestMetrics) {
+  public static Vertx newVertx(PrometheusMeterRegistry registry, VertxOptions options, boolean requestMetrics, Transport transport) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName("tokengate-" + UUID.randomUUID())
@@ -105,6 +124,7 @@ public final class GatewayMetrics {
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
         .withMetrics(new LeanMetricsFactory(new MicrometerMetricsFactory(registry), registry, requestMetrics))
+        .withTransport(transport)
         .build();
   }
 

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,8 @@ import java.time.Instant;
 
 /**
  * One JSON object per log line: {@code time, level, logger, thread, message} and, when there is
- * one, {@code exception} (the stack trace as text). An access-log event, whose message is already
- * a JSON object, has its fields at the top level instead of a {@code message}.
+ * one, {@code exception} (the stack trace as text). An {@link AccessLogEvent} has its fields at the
+ * top level instead of a {@code message}, written straight from the event (nothing parsed).
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
@@ -26,18 +25,17 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
   @Override
   public byte[] encode(ILoggingEvent event) {
+    if (event instanceof AccessLogEvent access && access.json()) {
+      LineBytes bytes = new LineBytes();
+      access.writeLine(bytes);
+      return bytes.toByteArray();
+    }
     JsonObject line = new JsonObject()
         .put("time", Instant.ofEpochMilli(event.getTimeStamp()).toString())
         .put("level", event.getLevel().toString())
         .put("logger", event.getLoggerName())
-        .put("thread", event.getThreadName());
-    String message = event.getFormattedMessage();
-    JsonObject fields = AccessLogHandler.LOGGER.equals(event.getLoggerName()) ? asJson(message) : null;
-    if (fields != null) {
-      line.mergeIn(fields);
-    } else {
-      line.put("message", message);
-    }
+        .put("thread", event.getThreadName())
+        .put("message", event.getFormattedMessage());
     IThrowableProxy thrown = event.getThrowableProxy();
     if (thrown != null) {
       line.put("exception", ThrowableProxyUtil.asString(thrown));
@@ -47,17 +45,6 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     System.arraycopy(json, 0, result, 0, json.length);
     System.arraycopy(NEWLINE, 0, result, json.length, NEWLINE.length);
     return result;
-  }
-
-  private static JsonObject asJson(String message) {
-    if (message == null || !message.startsWith("{")) {
-      return null;
-    }
-    try {
-      return new JsonObject(message);
-    } catch (DecodeException e) {
-      return null;
-    }
   }
 
   @Override

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Switches the console appender of {@code logback.xml} between JSON lines and readable text,
- * as {@code logging.format} says. Logging is process-wide: the last gateway started decides.
+ * as {@code logging.format} says (and the access log's appender, for events other than access
+ * lines, which carry their format). Logging is process-wide: the last gateway started decides.
  * Call at start-up, before the first request.
  */
 public final class LogFormat {
@@ -41,6 +42,10 @@ public final class LogFormat {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (!(factory instanceof LoggerContext context)) {
       return;
+    }
+    AccessLogAppender access = AccessLogAppender.find();
+    if (access != null) {
+      access.setJson(config.json());
     }
     ConsoleAppender<ILoggingEvent> console = console(context);
     if (console == null) {

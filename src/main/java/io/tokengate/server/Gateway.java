@@ -11,8 +11,8 @@ import io.tokengate.db.DatabaseBootstrap;
 import io.tokengate.db.EmbeddedDatabase;
 import io.tokengate.db.Pools;
 import io.tokengate.db.StartupException;
-import io.tokengate.server.HttpVerticle;
 import io.tokengate.ops.GatewayMetrics;
+import io.tokengate.ops.AccessLogAppender;
 import io.tokengate.ops.LogFormat;
 import io.tokengate.ops.Operations;
 import io.tokengate.proxy.DemoUpstream;
@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
@@ -115,12 +116,14 @@ public final class Gateway implements AutoCloseable {
     PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
     Vertx vertx;
     try {
-      vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), requested.management().requestMetrics());
+      vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), requested.management().requestMetrics(),
+          new TransportSelector().select(requested.http().transport()));
     } catch (RuntimeException e) {
       opening.thenAccept(Database::close);
       throw e;
     }
     GatewayMetrics metrics = new GatewayMetrics(registry, requested.management().requestMetrics());
+    metrics.transport(TransportSelector.inUse(vertx));
     Database database;
     try {
       database = opening.join();
@@ -157,8 +160,9 @@ public final class Gateway implements AutoCloseable {
         hasher.warmUp();
         return null;
       }, false);
-      LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}", config.http().host(),
-          http.port(), config.mode().name().toLowerCase(), config.database().url(), config.management().host(), ops.managementPort());
+      LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}; transport {}",
+          config.http().host(), http.port(), config.mode().name().toLowerCase(), config.database().url(),
+          config.management().host(), ops.managementPort(), TransportSelector.inUse(vertx));
       return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops, reloader);
     } catch (RuntimeException e) {
       vertx.close().await();
@@ -237,6 +241,11 @@ public final class Gateway implements AutoCloseable {
     return metrics;
   }
 
+  /** The Netty transport the event loops run on: {@code nio}, {@code epoll} or {@code io_uring}. */
+  public String transport() {
+    return TransportSelector.inUse(vertx);
+  }
+
   public int managementPort() {
     return ops.managementPort();
   }
@@ -283,6 +292,8 @@ public final class Gateway implements AutoCloseable {
       }
       vertx.close().await();
       metrics.registry().close();
+      // every request has ended: their access-log lines are written before close() returns (and the JVM exits)
+      AccessLogAppender.flushQueued(Duration.ofSeconds(5));
       LOG.info("tokengate stopped");
     } finally {
       if (embedded != null) {

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,9 +111,10 @@ class AccessLogHandlerTest {
     JsonLineEncoder encoder = new JsonLineEncoder();
     encoder.setContext(context);
     encoder.start();
-    LoggingEvent access = new LoggingEvent(null, logger, Level.INFO, "{}", null, new Object[] {"{\"status\":200,\"path\":\"/x\"}"});
+    AccessLogEvent access = new AccessLogEvent(true, System.currentTimeMillis(), "id-1", "GET", "/x", 200, 2, 1_000_000,
+        null, null, "127.0.0.1", false);
     LoggingEvent app = new LoggingEvent(null, context.getLogger("io.tokengate.server.Gateway"), Level.WARN, "port {} busy", null, new Object[] {8000});
-    List<JsonObject> lines = List.of(access, app).stream()
+    List<JsonObject> lines = Stream.of(access, app)
         .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8))
         .peek(text -> assertThat(text).endsWith("\n").doesNotContain("\n\n"))
         .map(JsonObject::new)
