@@ -304,5 +304,5 @@ cpu_ticks() {
 
 # wrk_run URL CONNS SECONDS [script]: prints the RESULT line of bench/wrk-auth.lua.
 wrk_run() {
-  BENCH_TOKEN=$TOKEN wrk -t1 -c"$2" -d"$3"s --timeout 5s -s "${4:-$BENCH_DIR/wrk-auth.lua}" "$1" 2>&1 | grep '^RESULT' || echo "RESULT requests=0 duration_us=1 p50_us=0 p99_us=0 non2xx=0 socket=-1"
+  BENCH_TOKEN=$TOKEN wrk -t1 -c"$2" -d"$3"s --timeout 5s -s "${4:-$BENCH_DIR/wrk-auth.lua}" "$1" 2>&1 | grep '^RESULT' || echo "RESULT requests=0 duration_us=1 p50_us=0 p99_us=0 p999_us=0 non2xx=0 socket=-1"
 }

@@ -147,23 +147,24 @@ def agg(key):
     p50 = statistics.median(int(r["p50_us"]) for r in rs) / 1000
     p99 = statistics.median(int(r["p99_us"]) for r in rs) / 1000
     p99max = max(int(r["p99_us"]) for r in rs) / 1000
+    p999 = statistics.median(int(r.get("p999_us", 0)) for r in rs) / 1000
     err = sum(int(r["non2xx"]) + max(0, int(r["socket"])) for r in rs)
     reqs = sum(int(r["requests"]) for r in rs)
     cpu_us = sum(int(r["cpu_ticks"]) for r in rs) * 1e6 / tck / max(reqs, 1)
-    return dict(rps=rps, p50=p50, p99=p99, p99max=p99max, err=err, cpu=cpu_us, n=len(rs))
+    return dict(rps=rps, p50=p50, p99=p99, p99max=p99max, p999=p999, err=err, cpu=cpu_us, n=len(rs))
 targets = []
 for (t, c) in runs:
     if t not in targets: targets.append(t)
 conns = sorted({c for (_, c) in runs})
-print("| target | conns | req/s | p50 ms | p99 ms (max) | errors | CPU us/req | req/s vs haproxy | CPU/req vs haproxy | p99 vs haproxy | req/s vs nginx | CPU/req vs nginx |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| target | conns | req/s | p50 ms | p99 ms (max) | p99.9 ms | errors | CPU us/req | req/s vs haproxy | CPU/req vs haproxy | p99 vs haproxy | req/s vs nginx | CPU/req vs nginx |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for c in conns:
     h, n = agg(("haproxy", c)), agg(("nginx", c))
     for t in targets:
         a = agg((t, c))
         if not a: continue
         def r(x, y): return f"{x / y:.2f}" if y else "-"
-        print(f"| {t} | {c} | {a['rps']:.0f} | {a['p50']:.2f} | {a['p99']:.2f} ({a['p99max']:.2f}) | {a['err']} | {a['cpu']:.1f} | "
+        print(f"| {t} | {c} | {a['rps']:.0f} | {a['p50']:.2f} | {a['p99']:.2f} ({a['p99max']:.2f}) | {a['p999']:.2f} | {a['err']} | {a['cpu']:.1f} | "
               f"{r(a['rps'], h['rps']) if h else '-'} | {r(a['cpu'], h['cpu']) if h else '-'} | {r(a['p99'], h['p99']) if h else '-'} | "
               f"{r(a['rps'], n['rps']) if n else '-'} | {r(a['cpu'], n['cpu']) if n else '-'} |")
 print()
