@@ -16,7 +16,7 @@
 # heap after GC flat (mean of the last 10 minutes within 5% of the first 10 minutes, for runs of 20 minutes
 # or more; else the first and last thirds), open file descriptors not growing.
 # Env: SOAK_MINUTES (60), CONNS (256), TG_JVM_OPTS, TG_ACCESS_LOG (on).
-# Usage: mvn -B -q -o -DskipTests clean package && bench/soak.sh | tee bench/results/soak.txt
+# Usage: ./mvnw -B -q -DskipTests clean package && bench/soak.sh   (writes bench/results/soak.txt)
 # Needs: java 17 (jstat), nginx, wrk, curl, psql, python3, a PostgreSQL at 127.0.0.1:5432 (trust).
 TG_ACCESS_LOG=${TG_ACCESS_LOG:-on}
 source "$(dirname "$0")/lib.sh"
@@ -25,6 +25,7 @@ SOAK_MINUTES=${SOAK_MINUTES:-60}
 CONNS=${CONNS:-256}
 
 bench_init
+bench_results soak.txt
 log "machine: $(nproc) cores, $(uname -r); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 start_upstream
 
