@@ -23,6 +23,7 @@ import io.tokengate.users.UserRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final Operations ops;
   private final RouteReloader reloader;
+  private final String transport;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** The public HTTP verticles' deployment, the port they share, and the verticles (to give them new routes). */
@@ -76,7 +78,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private Gateway(Vertx vertx, Pool pool, EmbeddedDatabase embedded, GatewayConfig config, Revocations revocations,
-      Http http, GatewayMetrics metrics, Operations ops, RouteReloader reloader) {
+      Http http, GatewayMetrics metrics, Operations ops, RouteReloader reloader, String transport) {
     this.vertx = vertx;
     this.pool = pool;
     this.embedded = embedded;
@@ -86,6 +88,7 @@ public final class Gateway implements AutoCloseable {
     this.metrics = metrics;
     this.ops = ops;
     this.reloader = reloader;
+    this.transport = transport;
   }
 
   /**
@@ -115,15 +118,16 @@ public final class Gateway implements AutoCloseable {
     CompletableFuture<Database> opening = CompletableFuture.supplyAsync(() -> Database.open(requested));
     PrometheusMeterRegistry registry = GatewayMetrics.newRegistry();
     Vertx vertx;
+    Transport transport = new TransportSelector().select(requested.http().transport());
     try {
-      vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), requested.management().requestMetrics(),
-          new TransportSelector().select(requested.http().transport()));
+      vertx = GatewayMetrics.newVertx(registry, new VertxOptions(), requested.management().requestMetrics(), transport);
     } catch (RuntimeException e) {
       opening.thenAccept(Database::close);
       throw e;
     }
     GatewayMetrics metrics = new GatewayMetrics(registry, requested.management().requestMetrics());
-    metrics.transport(TransportSelector.inUse(vertx));
+    String transportName = TransportSelector.inUse(vertx, transport);
+    metrics.transport(transportName);
     Database database;
     try {
       database = opening.join();
@@ -162,8 +166,8 @@ public final class Gateway implements AutoCloseable {
       }, false);
       LOG.info("tokengate listening on http://{}:{} ({} mode, database {}); management on http://{}:{}; transport {}",
           config.http().host(), http.port(), config.mode().name().toLowerCase(), config.database().url(),
-          config.management().host(), ops.managementPort(), TransportSelector.inUse(vertx));
-      return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops, reloader);
+          config.management().host(), ops.managementPort(), transportName);
+      return new Gateway(vertx, pool, database.embedded(), config, revocations, http, metrics, ops, reloader, transportName);
     } catch (RuntimeException e) {
       vertx.close().await();
       database.close();
@@ -243,7 +247,7 @@ public final class Gateway implements AutoCloseable {
 
   /** The Netty transport the event loops run on: {@code nio}, {@code epoll} or {@code io_uring}. */
   public String transport() {
-    return TransportSelector.inUse(vertx);
+    return transport;
   }
 
   public int managementPort() {

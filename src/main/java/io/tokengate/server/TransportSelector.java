@@ -2,7 +2,6 @@ package io.tokengate.server;
 
 import io.tokengate.config.HttpConfig.TransportKind;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,7 @@ public final class TransportSelector {
 
   /**
    * What {@code auto} tries before NIO. Not io_uring, although it used the least CPU per request in
-   * bench/results/transports.txt: on it (Netty 4.2.9) a 128 MB body streamed both ways through the
+   * bench/results/transports.txt: on it (seen with Netty 4.2.9) a 128 MB body streamed both ways through the
    * proxy fails with the connection closed (ProxyStreamingTest#largeBodyBothWays), on epoll and
    * NIO it passes. It stays available by {@code http.transport: io_uring}.
    */
@@ -67,15 +66,12 @@ public final class TransportSelector {
     return Transport.NIO;
   }
 
-  /** The name ({@code nio, epoll, io_uring, kqueue}) of the transport {@code vertx} runs on, as Vert.x reports it. */
-  public static String inUse(Vertx vertx) {
-    io.vertx.core.spi.transport.Transport running = ((VertxInternal) vertx).transport();
-    for (Transport transport : new Transport[] {Transport.NIO, Transport.EPOLL, Transport.IO_URING, Transport.KQUEUE}) {
-      if (transport != null && transport.implementation() == running) {
-        return transport.name();
-      }
-    }
-    return running.getClass().getSimpleName();
+  /**
+   * The name ({@code nio, epoll, io_uring}) of the transport {@code vertx} runs on, built with
+   * {@code selected}: a native one only if Vert.x reports native transport enabled.
+   */
+  public static String inUse(Vertx vertx, Transport selected) {
+    return selected == Transport.NIO || !vertx.isNativeTransportEnabled() ? Transport.NIO.name() : selected.name();
   }
 
   private static String reason(Transport transport) {
