@@ -110,6 +110,11 @@ public final class AccessLog {
     }
   }
 
+  /** Whether access-log lines are written at all (the {@value #LOGGER} logger at INFO): else nothing is worth collecting. */
+  public static boolean enabled() {
+    return LOG.isInfoEnabled();
+  }
+
   /** Hands the event to the logger's appenders (the async {@link AccessLogAppender}): nothing is formatted here. */
   private static void log(AccessLogEvent event) {
     if (LOG instanceof ch.qos.logback.classic.Logger logback) {
