@@ -28,7 +28,9 @@ public final class TestGateway implements AutoCloseable {
   /** The defaults a test starts from: dev mode, port 0 (public and management), our test key, 1000 PBKDF2 iterations, no routes. */
   public static JsonObject baseConfig(TestDatabase database) {
     return new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2)
+            // -Dtokengate.test.transport=io_uring|epoll|nio runs the suite on another Netty transport
+            .put("transport", System.getProperty("tokengate.test.transport", "auto")))
         .put("database", new JsonObject().put("url", database.url().toUrlWithPassword()).put("pool_size", 4))
         .put("users", new JsonObject().put("password_iterations", 1000).put("hashing_threads", 2))
         .put("jwt", new JsonObject().put("signing_key", SIGNING_KEY))
