@@ -1,5 +1,6 @@
 package io.tokengate.ops;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
@@ -28,6 +29,8 @@ public final class AccessLog {
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+  /** The header name encoded once: the response's headers hash and write it without re-encoding. */
+  private static final CharSequence REQUEST_ID_NAME = HttpHeaders.createOptimized(REQUEST_ID_HEADER);
   private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final boolean json;
@@ -38,9 +41,9 @@ public final class AccessLog {
 
   /** Gives {@code request} its id (on the response too) and starts its clock. */
   public Entry start(HttpServerRequest request) {
-    String offered = request.getHeader(REQUEST_ID_HEADER);
+    String offered = request.getHeader(REQUEST_ID_NAME);
     String id = offered != null && PLAIN_ID.matcher(offered).matches() ? offered : newRequestId();
-    request.response().putHeader(REQUEST_ID_HEADER, id);
+    request.response().putHeader(REQUEST_ID_NAME, id);
     return new Entry(request, id, System.nanoTime());
   }
 
@@ -102,7 +105,9 @@ public final class AccessLog {
     /** The line's facts as they are now; turned into text by the appender, off the event loop. */
     private AccessLogEvent event(boolean completed) {
       HttpServerResponse response = request.response();
-      SocketAddress client = request.remoteAddress();
+      // the connection's peer (what request.remoteAddress() reports without forwarded headers), not
+      // the router's request wrapper, whose remoteAddress() works out scheme, authority and absolute URI first
+      SocketAddress client = request.connection().remoteAddress();
       return new AccessLogEvent(json, System.currentTimeMillis(), id, request.method().name(), request.path(),
           response.headWritten() ? response.getStatusCode() : 0, response.bytesWritten(), System.nanoTime() - started,
           userId == null ? null : String.valueOf(userId), upstream == null ? null : String.valueOf(upstream),

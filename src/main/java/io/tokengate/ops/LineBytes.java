@@ -52,13 +52,25 @@ final class LineBytes {
     return this;
   }
 
-  /** {@code text} known to be ASCII (names, constants). */
+  /** {@code text} known to be ASCII (names, constants): one bulk copy of its low bytes. */
   LineBytes ascii(String text) {
-    int n = text.length();
+    return ascii(text, text.length());
+  }
+
+  /** The first {@code n} characters of {@code text}, known to be ASCII. */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is exact for ASCII, and a plain array copy
+  private LineBytes ascii(String text, int n) {
     ensure(n);
-    for (int i = 0; i < n; i++) {
-      bytes[length++] = (byte) text.charAt(i);
-    }
+    text.getBytes(0, n, bytes, length);
+    length += n;
+    return this;
+  }
+
+  /** Bytes already encoded (constant parts of a line). */
+  LineBytes raw(byte[] encoded) {
+    ensure(encoded.length);
+    System.arraycopy(encoded, 0, bytes, length, encoded.length);
+    length += encoded.length;
     return this;
   }
 
@@ -71,15 +83,17 @@ final class LineBytes {
       value = -value;
     }
     int digits = 1;
-    for (long rest = value / 10; rest > 0; rest /= 10) {
+    for (long bound = 10; digits < 19 && value >= bound; bound *= 10) {
       digits++;
     }
     ensure(digits);
-    for (int i = length + digits - 1; i >= length; i--) {
-      bytes[i] = (byte) ('0' + value % 10);
-      value /= 10;
+    int end = length + digits;
+    for (int i = end - 1; i >= length; i--) {
+      long next = value / 10;
+      bytes[i] = (byte) ('0' + (value - next * 10));
+      value = next;
     }
-    length += digits;
+    length = end;
     return this;
   }
 
@@ -97,7 +111,9 @@ final class LineBytes {
   LineBytes jsonString(String text) {
     ascii('"');
     int n = text.length();
-    for (int i = 0; i < n; i++) {
+    int clean = cleanPrefix(text, true);
+    ascii(text, clean);
+    for (int i = clean; i < n; i++) {
       char c = text.charAt(i);
       if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
         ascii(c);
@@ -115,7 +131,9 @@ final class LineBytes {
   /** {@code text} as UTF-8, control characters replaced by {@code ?} so that a value cannot start a line of its own. */
   LineBytes plain(String text) {
     int n = text.length();
-    for (int i = 0; i < n; i++) {
+    int clean = cleanPrefix(text, false);
+    ascii(text, clean);
+    for (int i = clean; i < n; i++) {
       char c = text.charAt(i);
       if (c >= 0x20 && c < 0x7f) {
         ascii(c);
@@ -126,6 +144,18 @@ final class LineBytes {
       }
     }
     return this;
+  }
+
+  /** How many leading characters of {@code text} are printable ASCII needing no escape (for JSON: no {@code "} or {@code \\}). */
+  private static int cleanPrefix(String text, boolean json) {
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c >= 0x7f || json && (c == '"' || c == '\\')) {
+        return i;
+      }
+    }
+    return n;
   }
 
   /** Writes the non-ASCII character at {@code i} (a surrogate pair counts as one); returns the last index used. */

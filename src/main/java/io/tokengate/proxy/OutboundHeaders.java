@@ -5,6 +5,7 @@ import io.tokengate.auth.RefreshCookies;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
@@ -159,9 +160,11 @@ final class OutboundHeaders {
   }
 
   private void forwarded(HttpServerRequest request, MultiMap out) {
-    SocketAddress remote = request.remoteAddress();
+    // the connection's peer and the request's own Host: the router's request wrapper would work out
+    // scheme, authority and absolute URI for these (vertx-web's ForwardedParser), on every request
+    SocketAddress remote = request.connection().remoteAddress();
     String address = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
-    HostAndPort authority = request.authority();
+    String host = authority(request);
     out.add(X_FORWARDED_FOR_NAME, address).add(X_FORWARDED_PROTO_NAME, proto);
     StringBuilder forwarded = new StringBuilder(64).append("for=");
     if (address.indexOf(':') >= 0) {
@@ -170,12 +173,29 @@ final class OutboundHeaders {
       forwarded.append(address);
     }
     forwarded.append(";proto=").append(proto);
-    if (authority != null) {
-      String host = authority.toString();
+    if (host != null) {
       out.add(X_FORWARDED_HOST_NAME, host);
       forwarded.append(";host=\"").append(host).append('"');
     }
     out.add(FORWARDED_NAME, forwarded.toString());
+  }
+
+  /**
+   * The authority the client asked for, as {@link HttpServerRequest#authority()} gives it: HTTP/1.x
+   * reads the {@code Host} header, HTTP/2 its {@code :authority}; null when absent or not a valid
+   * authority.
+   */
+  static String authority(HttpServerRequest request) {
+    if (request.version() != HttpVersion.HTTP_2) {
+      String host = request.getHeader(HttpHeaders.HOST);
+      if (host == null) {
+        return null;
+      }
+      HostAndPort parsed = HostAndPort.parseAuthority(host, -1);
+      return parsed == null ? null : parsed.port() < 0 ? host : parsed.toString();
+    }
+    HostAndPort authority = request.authority();
+    return authority == null ? null : authority.toString();
   }
 
   /** The header names a client lists in {@code Connection} (hop-by-hop by declaration), lower case. */
