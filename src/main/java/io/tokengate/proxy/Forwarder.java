@@ -2,6 +2,7 @@ package io.tokengate.proxy;
 
 import io.tokengate.auth.TokenCodec;
 import io.tokengate.http.ApiException;
+import io.tokengate.http.HeaderNames;
 import io.tokengate.http.FailureHandler;
 import io.tokengate.http.RequestFraming;
 import io.tokengate.ops.AccessLog;
@@ -36,8 +37,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -84,12 +83,9 @@ final class Forwarder implements Handler<RoutingContext> {
   static final int HTTP10_GATHER_LIMIT = 64 * 1024;
 
   /** Hop-by-hop response headers (RFC 9110 7.6.1): never relayed to the client. */
-  private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-
-  static {
-    HOP_BY_HOP.addAll(List.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-        "transfer-encoding", "upgrade"));
-  }
+  private static final HeaderNames<Boolean> HOP_BY_HOP = HeaderNames.of(Map.of("connection", true, "keep-alive", true,
+      "proxy-authenticate", true, "proxy-authorization", true, "te", true, "trailer", true, "transfer-encoding", true,
+      "upgrade", true));
 
   /** One upstream: where to connect, its name in logs and metrics, its meters. */
   private record Target(URI uri, String host, int port, boolean ssl, String label, UpstreamMeters meters) {
@@ -140,21 +136,21 @@ final class Forwarder implements Handler<RoutingContext> {
     JsonObject claims = user == null ? null : TokenCodec.claimsOf(user);
     AccessLog.Entry log = AccessLogHandler.entry(ctx);
     boolean upgrade = request.canUpgradeToWebSocket();
-    forward(request, proxyRoute.upstreamUri(request.uri()),
-        proxyRoute.upstreamHeaders(request, claims, log == null ? null : log.id(), upgrade), hasBody(request), upgrade, log);
+    forward(request, proxyRoute.upstreamUri(request.uri()), claims, hasBody(request), upgrade, log);
   }
 
   /**
-   * Forwards {@code request} (paused by the caller if it has a body) as {@code uri} with
-   * {@code headers}, and answers the client. {@code log}, when not null, learns the upstream.
+   * Forwards {@code request} (paused by the caller if it has a body) as {@code uri} for a caller
+   * with {@code claims} (null: anonymous), and answers the client. {@code log}, when not null,
+   * gives the request id and learns the upstream.
    */
-  void forward(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
+  void forward(HttpServerRequest request, String uri, JsonObject claims, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
     if (hasBody && request.version() == HttpVersion.HTTP_1_1 && !request.isEnded()
         && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       // admitted: now the client may send its body (the upstream never sees Expect)
       request.response().writeContinue();
     }
-    new Exchange(request, uri, headers, hasBody, upgrade, log).attempt(health.nextOrder(), 0);
+    new Exchange(request, uri, claims, hasBody, upgrade, log).attempt(health.nextOrder(), 0);
   }
 
   /** Whether a request has a body to stream: declared by Content-Length or Transfer-Encoding (HTTP/2: any method that may carry one). */
@@ -260,7 +256,7 @@ final class Forwarder implements Handler<RoutingContext> {
 
     private final HttpServerRequest request;
     private final String uri;
-    private final MultiMap headers;
+    private final JsonObject claims;
     private final boolean hasBody;
     private final boolean upgrade;
     private final AccessLog.Entry log;
@@ -272,10 +268,10 @@ final class Forwarder implements Handler<RoutingContext> {
     private Exchange older;
     private Exchange newer;
 
-    Exchange(HttpServerRequest request, String uri, MultiMap headers, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
+    Exchange(HttpServerRequest request, String uri, JsonObject claims, boolean hasBody, boolean upgrade, AccessLog.Entry log) {
       this.request = request;
       this.uri = uri;
-      this.headers = headers;
+      this.claims = claims;
       this.hasBody = hasBody;
       this.upgrade = upgrade;
       this.log = log;
@@ -290,7 +286,6 @@ final class Forwarder implements Handler<RoutingContext> {
           .setPort(candidate.port())
           .setSsl(candidate.ssl())
           .setURI(uri)
-          .setHeaders(headers)
           .setConnectTimeout(timeoutMillis);
       client.request(options).onComplete(connected -> {
         if (connected.succeeded()) {
@@ -316,6 +311,8 @@ final class Forwarder implements Handler<RoutingContext> {
     }
 
     private void send(Target chosen, HttpClientRequest outbound) {
+      // built straight into the upstream request's headers: RequestOptions.setHeaders would copy them
+      proxyRoute.upstreamHeaders(request, claims, log == null ? null : log.id(), upgrade, outbound.headers());
       upstream = outbound;
       target = chosen;
       if (log != null) {

@@ -2,6 +2,7 @@ package io.tokengate.proxy;
 
 import io.tokengate.config.RouteConfig;
 import io.tokengate.auth.RefreshCookies;
+import io.tokengate.http.HeaderNames;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,11 +12,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -60,22 +61,24 @@ final class OutboundHeaders {
   /** What to do with a client header, by name (case-insensitive). */
   private enum Kind { DROP, HOP_BY_HOP, UPGRADE, AUTHORIZATION, COOKIE, REQUEST_ID }
 
-  private static final Map<String, Kind> STANDARD = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  private static final HeaderNames<Kind> STANDARD = standard();
 
-  static {
+  private static HeaderNames<Kind> standard() {
+    Map<String, Kind> kinds = new HashMap<>();
     for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
         "trailer", "transfer-encoding"}) {
-      STANDARD.put(name, Kind.HOP_BY_HOP);
+      kinds.put(name, Kind.HOP_BY_HOP);
     }
     // framing is the gateway's own (the Forwarder sets it from what it sends); Expect is answered by the gateway
     for (String name : new String[] {"host", X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, FORWARDED,
         "content-length", "expect"}) {
-      STANDARD.put(name, Kind.DROP);
+      kinds.put(name, Kind.DROP);
     }
-    STANDARD.put("upgrade", Kind.UPGRADE);
-    STANDARD.put("authorization", Kind.AUTHORIZATION);
-    STANDARD.put("cookie", Kind.COOKIE);
-    STANDARD.put(REQUEST_ID, Kind.REQUEST_ID);
+    kinds.put("upgrade", Kind.UPGRADE);
+    kinds.put("authorization", Kind.AUTHORIZATION);
+    kinds.put("cookie", Kind.COOKIE);
+    kinds.put(REQUEST_ID, Kind.REQUEST_ID);
+    return HeaderNames.of(kinds);
   }
 
   private final String userIdClaim;
@@ -94,12 +97,12 @@ final class OutboundHeaders {
   }
 
   /**
-   * The upstream's headers for {@code request}: {@code claims} null for an anonymous request,
-   * {@code requestId} the id the gateway gave the request (null: a new one if the client's is not sane).
+   * Adds the upstream's headers for {@code request} to {@code out} (the upstream request's own,
+   * empty: no copy is made): {@code claims} null for an anonymous request, {@code requestId} the id
+   * the gateway gave the request (null: a new one if the client's is not sane).
    */
-  MultiMap build(HttpServerRequest request, JsonObject claims, String requestId, boolean upgrade) {
+  void build(HttpServerRequest request, JsonObject claims, String requestId, boolean upgrade, MultiMap out) {
     MultiMap in = request.headers();
-    MultiMap out = HttpHeaders.headers();
     Set<String> declaredHopByHop = upgrade ? Set.of() : connectionTokens(in);
     String clientRequestId = null;
     for (Map.Entry<String, String> header : in) {
@@ -156,7 +159,6 @@ final class OutboundHeaders {
     boolean sane = clientRequestId != null && SANE_REQUEST_ID.matcher(clientRequestId).matches();
     out.add(REQUEST_ID_NAME, sane ? clientRequestId : requestId != null ? requestId : io.tokengate.ops.AccessLog.newRequestId());
     forwarded(request, out);
-    return out;
   }
 
   private void forwarded(HttpServerRequest request, MultiMap out) {

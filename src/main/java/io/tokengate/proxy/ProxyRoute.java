@@ -27,9 +27,9 @@ final class ProxyRoute {
     return prefix;
   }
 
-  /** The headers the upstream gets for {@code request} from a caller with {@code claims}. */
-  MultiMap upstreamHeaders(HttpServerRequest request, JsonObject claims, String requestId, boolean upgrade) {
-    return headers.build(request, claims, requestId, upgrade);
+  /** Adds to {@code out} the headers the upstream gets for {@code request} from a caller with {@code claims}. */
+  void upstreamHeaders(HttpServerRequest request, JsonObject claims, String requestId, boolean upgrade, MultiMap out) {
+    headers.build(request, claims, requestId, upgrade, out);
   }
 
   /** The URI the upstream gets: the client's, below the prefix when {@code strip_prefix} (always starting with {@code /}). */
