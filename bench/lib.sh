@@ -183,7 +183,7 @@ EOF
   <logger name="io.micrometer.core.instrument.MeterRegistry" level="ERROR"/>
   $( if [[ $TG_ACCESS_LOG == off ]]; then echo '<logger name="tokengate.access" level="OFF"/>'; else
        # as in src/main/resources/logback.xml: the access log's own bounded queue and writer thread
-       echo '<appender name="ACCESS" class="io.tokengate.ops.AccessLogAppender"><queueSize>16384</queueSize><maxQueuedBytes>16777216</maxQueuedBytes></appender>'
+       echo '<appender name="ACCESS" class="io.tokengate.ops.AccessLogAppender"><queueSize>16384</queueSize><maxQueuedBytes>2097152</maxQueuedBytes></appender>'
        echo '<logger name="tokengate.access" level="INFO" additivity="false"><appender-ref ref="ACCESS"/></logger>'; fi )
   <root level="INFO"><appender-ref ref="STDOUT"/></root>
 </configuration>

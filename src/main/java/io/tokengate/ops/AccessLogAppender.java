@@ -9,33 +9,39 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The access log's appender (logback.xml, {@value #NAME}): event loops only offer a captured
- * {@link AccessLogEvent} to a bounded queue, and never wait. One writer thread drains the queue
- * every few milliseconds, encodes each line straight to bytes and writes the batch to stdout in
- * one call (through {@link System#out}, whose lock keeps it from interleaving with the other log
- * lines). When the queue is full (in lines, or in the bytes its events hold: a client's long paths
- * cannot make it hold more than {@code maxQueuedBytes}) the line is dropped and counted ({@link #dropped()},
+ * The access log's appender (logback.xml, {@value #NAME}). An access line is encoded to bytes on
+ * the thread that logs it (an event loop), into that thread's own buffer: no line object crosses
+ * to another core and no shared queue is touched per line. One writer thread takes each buffer
+ * every few milliseconds (swapping in an empty one) and writes it to stdout in one call (through
+ * {@link System#out}, whose lock keeps it from interleaving with the other log lines), so the
+ * event loop never waits for stdout. When a thread's buffer is full ({@code queueSize} lines or
+ * {@code maxQueuedBytes} bytes waiting: a slow stdout, or a client's long paths, cannot make it
+ * hold more) the line is dropped and counted ({@link #dropped()},
  * {@code tokengate_access_log_dropped_total}). {@link #flush} (the gateway's last shutdown step)
- * and {@link #stop()} (logback's shutdown hook) write what is queued before they return. Other
- * events given to it are written as a JSON or text line, as {@code logging.format} says.
+ * and {@link #stop()} (logback's shutdown hook) write what is waiting before they return. Other
+ * events given to it go through a bounded queue and are written as a JSON or text line, as
+ * {@code logging.format} says.
  * Thread-safe: any thread may append.
  */
 public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
   public static final String NAME = "ACCESS";
   public static final int DEFAULT_QUEUE_SIZE = 16384;
-  public static final long DEFAULT_MAX_QUEUED_BYTES = 16L * 1024 * 1024;
+  /** Per logging thread: a gateway with n event loops holds at most n times this (twice while a batch is written). */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 2L * 1024 * 1024;
   /** How long the writer sleeps when the queue is empty: producers never wake it (that would cost them a system call). */
   static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** After this many empty wake-ups in a row it sleeps {@code LONG_IDLE_NANOS}: an idle gateway's writer wakes 10 times a second, not 100. */
@@ -44,7 +50,20 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
   private static final int BATCH = 1024;
   private static final int FLUSH_BYTES = 64 * 1024;
 
+  /** One logging thread's lines not yet written; guarded by its own monitor (the writer takes them every few ms). */
+  private static final class Pending {
+    private final WeakReference<Thread> owner = new WeakReference<>(Thread.currentThread());
+    private LineBytes lines = new LineBytes();
+    private int count;
+  }
+
   private final LongAdder dropped = new LongAdder();
+  private final List<Pending> pending = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<Pending> mine = ThreadLocal.withInitial(() -> {
+    Pending created = new Pending();
+    pending.add(created);
+    return created;
+  });
   private final AtomicLong queuedBytes = new AtomicLong();
   private int queueSize = DEFAULT_QUEUE_SIZE;
   private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
@@ -66,12 +85,12 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     return null;
   }
 
-  /** Lines the queue can hold; set before {@link #start()}. */
+  /** Lines each logging thread's buffer (and the queue of other events) can hold; set before {@link #start()}. */
   public void setQueueSize(int queueSize) {
     this.queueSize = queueSize;
   }
 
-  /** About how many bytes the queued events may hold (their strings); set before {@link #start()}. */
+  /** Bytes of encoded lines each logging thread's buffer may hold (other events: about what their strings hold); set before {@link #start()}. */
   public void setMaxQueuedBytes(long maxQueuedBytes) {
     this.maxQueuedBytes = maxQueuedBytes;
   }
@@ -91,10 +110,16 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     return dropped.sum();
   }
 
-  /** Lines waiting to be written. */
+  /** Lines waiting to be written (not counting a batch the writer has taken). */
   int queued() {
     BlockingQueue<ILoggingEvent> current = queue;
-    return current == null ? 0 : current.size();
+    int lines = current == null ? 0 : current.size();
+    for (Pending each : pending) {
+      synchronized (each) {
+        lines += each.count;
+      }
+    }
+    return lines;
   }
 
   @Override
@@ -116,6 +141,10 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
 
   @Override
   protected void append(ILoggingEvent event) {
+    if (event instanceof AccessLogEvent access) {
+      appendLine(access);
+      return;
+    }
     int weight = weight(event);
     // checked, then added: producers racing past the limit overshoot it by one event each at most
     if (queuedBytes.get() + weight > maxQueuedBytes || !queue.offer(event)) {
@@ -123,6 +152,26 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
       return;
     }
     queuedBytes.addAndGet(weight);
+  }
+
+  /** Encodes the line into this thread's buffer, or drops and counts it when the buffer is full. */
+  private void appendLine(AccessLogEvent access) {
+    Pending own = mine.get();
+    synchronized (own) {
+      LineBytes lines = own.lines;
+      int before = lines.length();
+      if (own.count >= queueSize) {
+        dropped.increment();
+        return;
+      }
+      access.writeLine(lines);
+      if (lines.length() > maxQueuedBytes) {
+        lines.truncate(before);
+        dropped.increment();
+        return;
+      }
+      own.count++;
+    }
   }
 
   private static int weight(ILoggingEvent event) {
@@ -163,7 +212,7 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     LockSupport.unpark(writer);
-    while (queue.size() > 0 || writing) {
+    while (queued() > 0 || writing) {
       if (System.nanoTime() - deadline > 0) {
         return false;
       }
@@ -182,12 +231,32 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
   private void drain() {
     List<ILoggingEvent> batch = new ArrayList<>(BATCH);
     LineBytes line = new LineBytes();
+    LineBytes spare = new LineBytes();
     int idle = 0;
     while (true) {
       boolean last = !running;
       writing = true;
+      boolean wrote = false;
+      for (Pending each : pending) {
+        LineBytes taken;
+        synchronized (each) {
+          if (each.count == 0) {
+            if (each.owner.get() == null || !each.owner.get().isAlive()) {
+              pending.remove(each);
+            }
+            continue;
+          }
+          taken = each.lines;
+          each.lines = spare;
+          each.count = 0;
+        }
+        writeLines(taken);
+        // a buffer that grew while stdout was slow is not kept at that size
+        spare = taken.capacity() > FLUSH_BYTES * 4 ? new LineBytes() : taken;
+        spare.reset();
+        wrote = true;
+      }
       if (queue.drainTo(batch, BATCH) > 0) {
-        idle = 0;
         long weight = 0;
         for (ILoggingEvent event : batch) {
           weight += weight(event);
@@ -195,14 +264,26 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
         queuedBytes.addAndGet(-weight);
         write(batch, line);
         batch.clear();
-        writing = false;
+        wrote = true;
+      }
+      writing = false;
+      if (wrote) {
+        idle = 0;
       } else if (last) {
-        writing = false;
         return;
       } else {
-        writing = false;
         LockSupport.parkNanos(this, ++idle < IDLE_WAKES ? IDLE_NANOS : LONG_IDLE_NANOS);
       }
+    }
+  }
+
+  private void writeLines(LineBytes lines) {
+    OutputStream out = output != null ? output : System.out;
+    try {
+      lines.writeTo(out);
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      addError("access log lines lost: " + e);
     }
   }
 

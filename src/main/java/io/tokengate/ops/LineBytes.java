@@ -32,6 +32,15 @@ final class LineBytes {
     length = 0;
   }
 
+  /** Forgets what was written after {@code length} (a line that did not fit). */
+  void truncate(int length) {
+    this.length = length;
+  }
+
+  int capacity() {
+    return bytes.length;
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(bytes, length);
   }
