@@ -29,7 +29,10 @@
 #
 # Env: ROUNDS (3), DURATION (10), CONNS ("64 256"), WARMUP_JVM (30), WARMUP_PEER (5),
 #      TARGETS (default: all available), TG_JVM_OPTS, TG_ENV, TG_INSTANCES, TG_ACCESS_LOG, RAW_OUT (file
-#      to keep the raw per-run lines). Defaults take about 6 minutes.
+#      to keep the raw per-run lines), PARALLEL=1 (each round loads all TARGETS at the same time, one
+#      wrk each: an A/B whose noise hits both sides alike, for a machine too noisy for one-after-the-
+#      other runs; requests/s and latencies then reflect the shared cores, CPU us/request stays each
+#      target's own). Defaults take about 6 minutes.
 # Output: the log and the table, also written to bench/results/proxy.txt (replaced when the run succeeds;
 #   RESULT_FILE=path writes elsewhere, e.g. for an experiment that should not replace the record).
 # Usage: mvn -B -q -o -DskipTests clean package && bench/run.sh
@@ -118,6 +121,21 @@ for round in $(seq "$ROUNDS"); do
     order=(); for (( i=${#TARGET_LIST[@]}-1; i>=0; i-- )); do order+=("${TARGET_LIST[$i]}"); done
   fi
   for c in $CONNS; do
+    if [[ ${PARALLEL:-0} == 1 ]]; then
+      # every target loaded at the same time, each by its own wrk: the machine's noise hits all alike
+      declare -A BEFORE=()
+      for t in "${order[@]}"; do BEFORE[$t]=$(cpu_ticks "${PID[$t]}"); done
+      LOADS=()
+      for t in "${order[@]}"; do wrk_run "${URL[$t]}" "$c" "$DURATION" > "$WORK/parallel-$t.txt" & LOADS+=($!); done
+      wait "${LOADS[@]}"
+      for t in "${order[@]}"; do
+        after=$(cpu_ticks "${PID[$t]}")
+        line=$(cat "$WORK/parallel-$t.txt")
+        echo "round=$round target=$t conns=$c cpu_ticks=$(( after - ${BEFORE[$t]} )) $line" >> "$RAW"
+        log "round $round c$c $t (parallel): $line cpu_ticks=$(( after - ${BEFORE[$t]} ))"
+      done
+      continue
+    fi
     for t in "${order[@]}"; do
       before=$(cpu_ticks "${PID[$t]}")
       line=$(wrk_run "${URL[$t]}" "$c" "$DURATION")

@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  * path without the query string and never a header, body or token. Gives each request an id
  * ({@code X-Request-Id} on the response, kept from the client when it is short and plain).
  * {@link #start} begins one request's {@link Entry}; the router's {@link AccessLogHandler}, which
- * owns the request's end, calls {@link Entry#finish}. An entry only captures the request's facts:
- * the line is encoded and written by the access log's appender ({@link AccessLogAppender}) on its
- * own thread, never on the event loop.
+ * owns the request's end, calls {@link Entry#finish}. When the access log's appender
+ * ({@link AccessLogAppender}) is its logger's only one, as in the shipped logback.xml, the entry
+ * encodes its line straight into the appender's buffer for this event loop (no logging event is
+ * made); otherwise it goes through logback as an {@link AccessLogEvent}. Either way the line is
+ * written to stdout by the appender's own thread, never on the event loop.
  * Stateless and thread-safe; entries run on their request's event loop.
  */
 public final class AccessLog {
@@ -34,9 +36,13 @@ public final class AccessLog {
   private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final boolean json;
+  /** The access logger's only appender, given lines directly (null: through logback, as an event). */
+  private final AccessLogAppender direct;
 
+  /** Looks at the access logger's appenders now: one attached later gets lines only from access logs made after it. */
   public AccessLog(boolean json) {
     this.json = json;
+    this.direct = AccessLogAppender.sole();
   }
 
   /** Gives {@code request} its id (on the response too) and starts its clock. */
@@ -60,7 +66,7 @@ public final class AccessLog {
   }
 
   /** One request's line, written once by {@link #finish}. */
-  public final class Entry {
+  public final class Entry implements AccessLogAppender.Line {
 
     private final HttpServerRequest request;
     private final String id;
@@ -68,6 +74,7 @@ public final class AccessLog {
     private Object userId;
     private Object upstream;
     private boolean written;
+    private boolean completed;
 
     private Entry(HttpServerRequest request, String id, long started) {
       this.request = request;
@@ -98,8 +105,25 @@ public final class AccessLog {
       }
       written = true;
       if (LOG.isInfoEnabled()) {
-        log(event(completed));
+        if (direct != null) {
+          // the line is encoded by the appender into this event loop's buffer: no logging event is made
+          this.completed = completed;
+          direct.appendLine(this);
+        } else {
+          log(event(completed));
+        }
       }
+    }
+
+    /** The line as it is now (for the appender, on this entry's event loop). */
+    @Override
+    public void writeLine(LineBytes line) {
+      HttpServerResponse response = request.response();
+      SocketAddress client = request.connection().remoteAddress();
+      AccessLogEvent.writeLine(line, json, System.currentTimeMillis(), Thread.currentThread().getName(), id, request.method().name(),
+          request.path(), response.headWritten() ? response.getStatusCode() : 0, response.bytesWritten(), System.nanoTime() - started,
+          userId == null ? null : String.valueOf(userId), upstream == null ? null : String.valueOf(upstream),
+          client == null ? null : client.hostAddress(), !completed);
     }
 
     /** The line's facts as they are now; turned into text by the appender, off the event loop. */

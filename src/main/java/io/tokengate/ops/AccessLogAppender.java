@@ -50,6 +50,11 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
   private static final int BATCH = 1024;
   private static final int FLUSH_BYTES = 64 * 1024;
 
+  /** Something that encodes one access line, newline included. */
+  interface Line {
+    void writeLine(LineBytes line);
+  }
+
   /** One logging thread's lines not yet written; guarded by its own monitor (the writer takes them every few ms). */
   private static final class Pending {
     private final WeakReference<Thread> owner = new WeakReference<>(Thread.currentThread());
@@ -74,6 +79,27 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
   private volatile boolean writing;
   private BlockingQueue<ILoggingEvent> queue;
   private Thread writer;
+
+  /**
+   * The appender of logback.xml when it is the access logger's only one (and the logger does not
+   * pass lines on to its parents): then a line can be handed to it directly, with no logging event.
+   * Null otherwise (another appender attached, logging configured differently).
+   */
+  static AccessLogAppender sole() {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (factory instanceof LoggerContext context) {
+      ch.qos.logback.classic.Logger logger = context.getLogger(AccessLog.LOGGER);
+      Appender<ILoggingEvent> only = null;
+      int count = 0;
+      for (var it = logger.iteratorForAppenders(); it.hasNext(); count++) {
+        only = it.next();
+      }
+      if (count == 1 && !logger.isAdditive() && only instanceof AccessLogAppender access && access.isStarted()) {
+        return access;
+      }
+    }
+    return null;
+  }
 
   /** The appender of logback.xml, or null when logging is configured otherwise. */
   public static AccessLogAppender find() {
@@ -154,8 +180,12 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     queuedBytes.addAndGet(weight);
   }
 
-  /** Encodes the line into this thread's buffer, or drops and counts it when the buffer is full. */
-  private void appendLine(AccessLogEvent access) {
+  /** Encodes the line into this thread's buffer, or drops and counts it when the buffer is full (or the appender is stopped). */
+  void appendLine(Line access) {
+    if (!isStarted()) {
+      dropped.increment();
+      return;
+    }
     Pending own = mine.get();
     synchronized (own) {
       LineBytes lines = own.lines;

@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link #writeLine}; {@link #getFormattedMessage()} renders the message only for other appenders
  * (JSON object or text line, as the access log's format says). Immutable once built.
  */
-public final class AccessLogEvent extends LoggingEvent {
+public final class AccessLogEvent extends LoggingEvent implements AccessLogAppender.Line {
 
   private static final String LEVEL = "INFO";
   /** {@code %logger{0}} of the text pattern. */
@@ -86,9 +86,9 @@ public final class AccessLogEvent extends LoggingEvent {
       if (json) {
         line.ascii("{\"time\":").ascii('"');
         line.isoTime(time).ascii('"').ascii(',');
-        jsonFields(line);
+        jsonFields(line, requestId, method, path, status, bytes, durationNanos, userId, upstream, client, aborted);
       } else {
-        textMessage(line);
+        textMessage(line, requestId, method, path, status, bytes, durationNanos, userId, upstream, client, aborted);
       }
       message = new String(line.toByteArray(), StandardCharsets.UTF_8);
     }
@@ -96,26 +96,37 @@ public final class AccessLogEvent extends LoggingEvent {
   }
 
   /** Appends the whole line, newline included: a JSON object with the logger's fields too, or the text pattern. */
-  void writeLine(LineBytes line) {
+  @Override
+  public void writeLine(LineBytes line) {
+    writeLine(line, json, time, getThreadName(), requestId, method, path, status, bytes, durationNanos, userId, upstream,
+        client, aborted);
+  }
+
+  /** One access line from its facts (see {@link #writeLine(LineBytes)}), newline included. */
+  @SuppressWarnings("java:S107") // one line's fields
+  static void writeLine(LineBytes line, boolean json, long time, String thread, String requestId, String method, String path,
+                        int status, long bytes, long durationNanos, String userId, String upstream, String client, boolean aborted) {
     if (json) {
       line.ascii("{\"time\":\"").isoTime(time).ascii("\",\"level\":\"").ascii(LEVEL)
-          .ascii("\",\"logger\":\"").ascii(AccessLog.LOGGER).ascii("\",\"thread\":").jsonString(getThreadName()).ascii(',');
-      jsonFields(line);
+          .ascii("\",\"logger\":\"").ascii(AccessLog.LOGGER).ascii("\",\"thread\":").jsonString(thread).ascii(',');
+      jsonFields(line, requestId, method, path, status, bytes, durationNanos, userId, upstream, client, aborted);
     } else {
       line.localTime(time).ascii(' ').ascii(LEVEL).ascii("  ").ascii(SHORT_LOGGER).ascii(" - ");
-      textMessage(line);
+      textMessage(line, requestId, method, path, status, bytes, durationNanos, userId, upstream, client, aborted);
     }
     line.ascii('\n');
   }
 
   /** The access fields after {@code time}, and the closing brace. */
-  private void jsonFields(LineBytes line) {
+  @SuppressWarnings("java:S107")
+  private static void jsonFields(LineBytes line, String requestId, String method, String path, int status, long bytes,
+                                 long durationNanos, String userId, String upstream, String client, boolean aborted) {
     line.ascii("\"request_id\":").jsonString(requestId)
         .ascii(",\"method\":").jsonString(method)
         .ascii(",\"path\":").jsonString(path)
         .ascii(",\"status\":").number(status)
         .ascii(",\"bytes\":").number(bytes)
-        .ascii(",\"duration_ms\":").hundredths(hundredthsOfMillis());
+        .ascii(",\"duration_ms\":").hundredths(hundredthsOfMillis(durationNanos));
     if (userId != null) {
       line.ascii(",\"user_id\":").jsonString(userId);
     }
@@ -131,13 +142,15 @@ public final class AccessLogEvent extends LoggingEvent {
     line.ascii('}');
   }
 
-  private void textMessage(LineBytes line) {
+  @SuppressWarnings("java:S107")
+  private static void textMessage(LineBytes line, String requestId, String method, String path, int status, long bytes,
+                                  long durationNanos, String userId, String upstream, String client, boolean aborted) {
     line.plain(client == null ? "-" : client).ascii(' ')
         .plain(method).ascii(' ')
         .plain(path).ascii(' ')
         .number(status).ascii(' ')
         .number(bytes).ascii("B ")
-        .hundredths(hundredthsOfMillis()).ascii("ms id=")
+        .hundredths(hundredthsOfMillis(durationNanos)).ascii("ms id=")
         .plain(requestId);
     if (userId != null) {
       line.ascii(" user=").plain(userId);
@@ -150,7 +163,7 @@ public final class AccessLogEvent extends LoggingEvent {
     }
   }
 
-  private long hundredthsOfMillis() {
+  private static long hundredthsOfMillis(long durationNanos) {
     return Math.round(durationNanos / 10_000.0);
   }
 }

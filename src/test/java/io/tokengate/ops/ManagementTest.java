@@ -43,6 +43,11 @@ class ManagementTest {
 
   @BeforeAll
   void start() {
+    // attached before the gateway builds its routers: the access log looks at its logger's appenders then
+    accessLogger = (Logger) LoggerFactory.getLogger(AccessLogHandler.LOGGER);
+    accessLog = new ListAppender<>();
+    accessLog.start();
+    accessLogger.addAppender(accessLog);
     upstream = UpstreamServer.json("orders");
     gateway = TestGateway.start(new JsonObject().put("logging", new JsonObject().put("format", "json"))
         .put("routes", new JsonArray().add(new JsonObject().put("name", "orders").put("path", "/api/orders/")
@@ -50,10 +55,6 @@ class ManagementTest {
     http = new HttpTestClient(gateway.port());
     management = new HttpTestClient(gateway.gateway().managementPort());
     new Users(gateway.database()).create("alice", PASSWORD, true);
-    accessLogger = (Logger) LoggerFactory.getLogger(AccessLogHandler.LOGGER);
-    accessLog = new ListAppender<>();
-    accessLog.start();
-    accessLogger.addAppender(accessLog);
   }
 
   @AfterAll
