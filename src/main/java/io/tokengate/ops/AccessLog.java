@@ -86,6 +86,11 @@ public final class AccessLog {
       return id;
     }
 
+    /** Whether a handler has already given the caller's user id. */
+    public boolean hasUserId() {
+      return userId != null;
+    }
+
     /** The caller's user id (only this one claim is ever logged). */
     public Entry userId(Object userId) {
       this.userId = userId;

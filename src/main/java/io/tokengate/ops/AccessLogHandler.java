@@ -9,7 +9,8 @@ import io.vertx.ext.web.RoutingContext;
  * The {@link AccessLog} for every request the public router serves (token API, JWKS, homepage,
  * proxied routes): starts the entry, and writes it when the response ends or the connection
  * drops, with the user id of {@link RoutingContext#user()}. A handler that learns more (the
- * upstream a proxied request went to) adds it to {@link #entry}. Install it first on the router;
+ * upstream a proxied request went to, the caller's user id from claims it already holds) adds it
+ * to {@link #entry}. Install it first on the router;
  * runs on the event loop.
  */
 public final class AccessLogHandler implements Handler<RoutingContext> {
@@ -36,7 +37,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
     AccessLog.Entry entry = log.start(ctx.request());
     ctx.put(ENTRY, entry);
     ctx.addEndHandler(ended -> {
-      if (AccessLog.enabled()) {
+      if (!entry.hasUserId() && AccessLog.enabled()) {
         entry.userId(userId(ctx));
       }
       entry.finish(ended.succeeded());

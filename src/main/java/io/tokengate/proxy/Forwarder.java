@@ -135,6 +135,10 @@ final class Forwarder implements Handler<RoutingContext> {
     User user = ctx.user();
     JsonObject claims = user == null ? null : TokenCodec.claimsOf(user);
     AccessLog.Entry log = AccessLogHandler.entry(ctx);
+    if (log != null && claims != null) {
+      // the claims are at hand here: the access log need not look the user up again
+      log.userId(proxyRoute.userId(claims));
+    }
     boolean upgrade = request.canUpgradeToWebSocket();
     forward(request, proxyRoute.upstreamUri(request.uri()), claims, hasBody(request), upgrade, log);
   }

@@ -182,6 +182,11 @@ final class OutboundHeaders {
     out.add(FORWARDED_NAME, forwarded.toString());
   }
 
+  /** The caller's user id claim (what {@code X-Auth-User-Id} carries), or null. */
+  Object userId(JsonObject claims) {
+    return claims.getValue(userIdClaim);
+  }
+
   /**
    * The authority the client asked for, as {@link HttpServerRequest#authority()} gives it: HTTP/1.x
    * reads the {@code Host} header, HTTP/2 its {@code :authority}; null when absent or not a valid

@@ -32,6 +32,11 @@ final class ProxyRoute {
     headers.build(request, claims, requestId, upgrade, out);
   }
 
+  /** The caller's user id (the configured claim), or null. */
+  Object userId(JsonObject claims) {
+    return headers.userId(claims);
+  }
+
   /** The URI the upstream gets: the client's, below the prefix when {@code strip_prefix} (always starting with {@code /}). */
   String upstreamUri(String uri) {
     if (!stripPrefix || !uri.startsWith(prefix)) {
