@@ -11,7 +11,8 @@ set -euo pipefail
 # line of its results file (captured before the script sets its defaults).
 BENCH_CMD=""
 for _knob in ROUNDS DURATION CONNS CONNECTIONS LOGIN_CONNECTIONS STORM_CONNS WARMUP WARMUP_JVM WARMUP_PEER PROFILE \
-             READY_RUNS JMH_ARGS TARGETS TG_JAR TG_JVM_OPTS TG_INSTANCES TG_ACCESS_LOG TG_CDS TG_B_JAR TG_B_JVM_OPTS TG_B_ENV; do
+             READY_RUNS JMH_ARGS TARGETS PARALLEL TG_JAR TG_ENV TG_JVM_OPTS TG_INSTANCES TG_ACCESS_LOG TG_CDS TG_B_JAR TG_B_JVM_OPTS TG_B_ENV \
+             TG_C_JAR TG_C_JVM_OPTS TG_C_ENV; do
   if [[ -n ${!_knob:-} ]]; then BENCH_CMD+="$_knob=$(printf '%q' "${!_knob}") "; fi
 done
 unset _knob

@@ -24,7 +24,8 @@ bench_results profile.md
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
 start_upstream
-start_tokengate "-XX:StartFlightRecording=delay=${WARMUP}s,duration=${PROFILE}s,settings=profile,filename=$OUT"
+# DebugNonSafepoints: samples land on the frame that ran, not the nearest safepoint (a loop's back-edge)
+start_tokengate -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints "-XX:StartFlightRecording=delay=${WARMUP}s,duration=${PROFILE}s,settings=profile,filename=$OUT"
 wait_tokengate
 TOKEN=$(openssl_token)
 export TOKEN

@@ -148,6 +148,11 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     return lines;
   }
 
+  /** Logging threads with a buffer (a finished thread's is dropped once written). */
+  int buffers() {
+    return pending.size();
+  }
+
   @Override
   public void start() {
     if (isStarted()) {

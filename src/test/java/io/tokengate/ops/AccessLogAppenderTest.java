@@ -145,6 +145,40 @@ class AccessLogAppenderTest {
   }
 
   @Test
+  @DisplayName("each logging thread fills its own buffer: every line of every thread is written whole, and a finished thread's buffer is dropped")
+  void threadsOwnBuffers() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    start(AccessLogAppender.DEFAULT_QUEUE_SIZE, sink);
+    Thread[] loggers = new Thread[4];
+    for (int t = 0; t < loggers.length; t++) {
+      int base = t * 10_000;
+      loggers[t] = new Thread(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          appender.doAppend(event(true, base + i));
+        }
+      }, "logger-" + t);
+      loggers[t].start();
+    }
+    for (Thread logger : loggers) {
+      logger.join();
+    }
+    assertThat(appender.flush(Duration.ofSeconds(10))).isTrue();
+    List<String> lines = lines(sink);
+    assertThat(lines).hasSize(8_000);
+    assertThat(lines).allSatisfy(line -> assertThat(new JsonObject(line).getString("request_id")).startsWith("req-"));
+    assertThat(lines.stream().map(line -> new JsonObject(line).getString("thread")).distinct())
+        .containsExactlyInAnyOrder("logger-0", "logger-1", "logger-2", "logger-3");
+    for (int t = 0; t < loggers.length; t++) {
+      int base = t * 10_000;
+      // one thread's lines stay in the order it logged them
+      assertThat(lines.stream().map(line -> new JsonObject(line)).filter(line -> line.getString("thread").equals("logger-" + base / 10_000))
+          .map(line -> Integer.parseInt(line.getString("request_id").substring(4)) - base)).isSorted().hasSize(2_000);
+    }
+    assertThat(appender.dropped()).isZero();
+    Poll.until(Duration.ofSeconds(5), "the finished threads' buffers dropped", () -> appender.buffers() == 0);
+  }
+
+  @Test
   @DisplayName("stop writes every queued line before it returns")
   void stopFlushes() {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
