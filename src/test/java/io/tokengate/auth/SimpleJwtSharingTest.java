@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,12 +174,7 @@ class SimpleJwtSharingTest {
     String ours = http.login("xavier", DjangoSide.PASSWORD).getString("refresh");
     String theirs = Jwts.hs256(Jwts.claims("refresh", id, 3600), TestGateway.SIGNING_KEY);
     django.forUser(id, theirs);
-    Path config = dir.resolve("django.yaml");
-    Files.writeString(config, "mode: prod\n"
-        + "database:\n  url: \"" + database.url().toUrlWithPassword() + "\"\n  manage_schema: false\n"
-        + "users:\n  table: auth_user\n"
-        + "jwt:\n  signing_key: \"" + TestGateway.SIGNING_KEY + "\"\n"
-        + "http:\n  host: 127.0.0.1\n");
+    Path config = DjangoSide.configFile(dir, database);
     assertThat(TokengateCommand.commandLine().execute("tokens", "revoke-user", "xavier", "--config", config.toString())).isZero();
     assertThat(django.isBlacklisted(ours)).isTrue();
     assertThat(django.isBlacklisted(theirs)).isTrue();

@@ -1,6 +1,7 @@
 package io.tokengate.ops;
 
 import io.tokengate.config.DatabaseUrl;
+import io.tokengate.support.Closing;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Poll;
 import io.tokengate.support.TcpRelay;
@@ -35,18 +36,7 @@ class DatabaseOutageTest {
 
   @AfterEach
   void stop() {
-    if (management != null) {
-      management.close();
-    }
-    if (http != null) {
-      http.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (relay != null) {
-      relay.close();
-    }
+    Closing.all(management, http, gateway, relay);
   }
 
   private void startBehindRelay() {

@@ -1,5 +1,6 @@
 package io.tokengate.proxy;
 
+import io.tokengate.support.Closing;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Steps;
 import io.tokengate.support.TestGateway;
@@ -43,13 +44,13 @@ class ProxyAuthTest {
   static void start(Vertx vertx) {
     upstream = UpstreamServer.json("api");
     JsonArray routes = new JsonArray()
-        .add(route("main", "/api/main/").put("identity_headers", new JsonObject().put("email", "X-User-Email")))
-        .add(route("strict", "/api/strict/").put("require", new JsonObject()
+        .add(upstream.route("main", "/api/main/").put("identity_headers", new JsonObject().put("email", "X-User-Email")))
+        .add(upstream.route("strict", "/api/strict/").put("require", new JsonObject()
             .put("claims", new JsonObject().put("is_staff", true))
             .put("scopes", new JsonArray().add("orders:read"))))
-        .add(route("optional", "/api/optional/").put("auth", "optional"))
-        .add(route("public", "/api/public/").put("auth", "none"))
-        .add(route("forwarding", "/api/forwarding/").put("forward_authorization", true));
+        .add(upstream.route("optional", "/api/optional/").put("auth", "optional"))
+        .add(upstream.route("public", "/api/public/").put("auth", "none"))
+        .add(upstream.route("forwarding", "/api/forwarding/").put("forward_authorization", true));
     gateway = TestGateway.start(new JsonObject().put("routes", routes)
         .put("jwt", new JsonObject().put("auth_header_types", new JsonArray().add("Bearer").add("JWT"))
             .put("audience", AUDIENCE).put("issuer", ISSUER).put("leeway", 30)));
@@ -61,21 +62,9 @@ class ProxyAuthTest {
     return TestTokens.access(userId).put("aud", AUDIENCE).put("iss", ISSUER);
   }
 
-  private static JsonObject route(String name, String path) {
-    return new JsonObject().put("name", name).put("path", path).put("upstream", upstream.url());
-  }
-
   @AfterAll
   static void stop() {
-    if (http != null) {
-      http.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
+    Closing.all(http, gateway, upstream);
   }
 
   @BeforeEach

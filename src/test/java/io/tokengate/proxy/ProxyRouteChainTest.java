@@ -1,5 +1,6 @@
 package io.tokengate.proxy;
 
+import io.tokengate.support.Closing;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Scrape;
 import io.tokengate.support.TestGateway;
@@ -34,34 +35,22 @@ class ProxyRouteChainTest {
   static void start() {
     upstream = UpstreamServer.json("api");
     JsonArray routes = new JsonArray()
-        .add(route("required", "/api/required/"))
-        .add(route("optional", "/api/optional/").put("auth", "optional"))
-        .add(route("cors", "/api/cors/").put("cors", new JsonObject()
+        .add(upstream.route("required", "/api/required/"))
+        .add(upstream.route("optional", "/api/optional/").put("auth", "optional"))
+        .add(upstream.route("cors", "/api/cors/").put("cors", new JsonObject()
             .put("allowed_origins", new JsonArray().add(LISTED))
             .put("allowed_methods", new JsonArray().add("GET").add("POST"))
             .put("allowed_headers", new JsonArray().add("Authorization").add("Content-Type"))
             .put("allow_credentials", true)
             .put("max_age", 600)))
-        .add(route("everything", "/").put("auth", "none"));
+        .add(upstream.route("everything", "/").put("auth", "none"));
     gateway = TestGateway.start(new JsonObject().put("routes", routes));
     http = new HttpTestClient(gateway.port());
   }
 
-  private static JsonObject route(String name, String path) {
-    return new JsonObject().put("name", name).put("path", path).put("upstream", upstream.url());
-  }
-
   @AfterAll
   static void stop() {
-    if (http != null) {
-      http.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
+    Closing.all(http, gateway, upstream);
   }
 
   @BeforeEach

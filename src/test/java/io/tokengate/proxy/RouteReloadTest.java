@@ -9,6 +9,7 @@ import io.tokengate.config.ConfigException;
 import io.tokengate.config.ConfigSource;
 import io.tokengate.config.GatewayConfig;
 import io.tokengate.ops.GatewayMetrics.RouteReload;
+import io.tokengate.support.Closing;
 import io.tokengate.support.ChildGateway;
 import io.tokengate.support.Eventually;
 import io.tokengate.support.HttpTestClient;
@@ -108,12 +109,7 @@ class RouteReloadTest {
     if (log != null) {
       ((Logger) LoggerFactory.getLogger(RouteReloader.class)).detachAppender(log);
     }
-    if (http != null) {
-      http.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    Closing.all(http, gateway);
   }
 
   /** The test gateway's settings as a --config file would hold them (JSON is YAML), checking the files every {@code interval}. */

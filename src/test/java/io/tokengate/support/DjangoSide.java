@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +47,17 @@ public final class DjangoSide {
     JsonObject config = TestGateway.baseConfig(database).put("mode", "prod");
     config.getJsonObject("database").put("manage_schema", false);
     config.getJsonObject("users").put("table", "auth_user");
+    return config;
+  }
+
+  /** The same configuration as a {@code --config} file for the command line, written to {@code dir/django.yaml}. */
+  public static Path configFile(Path dir, TestDatabase database) throws IOException {
+    Path config = dir.resolve("django.yaml");
+    Files.writeString(config, "mode: prod\n"
+        + "database:\n  url: \"" + database.url().toUrlWithPassword() + "\"\n  manage_schema: false\n"
+        + "users:\n  table: auth_user\n"
+        + "jwt:\n  signing_key: \"" + TestGateway.SIGNING_KEY + "\"\n"
+        + "http:\n  host: 127.0.0.1\n");
     return config;
   }
 

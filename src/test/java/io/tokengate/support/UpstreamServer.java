@@ -132,6 +132,11 @@ public final class UpstreamServer implements AutoCloseable {
     return result;
   }
 
+  /** A route (config JSON) named {@code name} on {@code path} that proxies to this server. */
+  public JsonObject route(String name, String path) {
+    return new JsonObject().put("name", name).put("path", path).put("upstream", url());
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port();
   }

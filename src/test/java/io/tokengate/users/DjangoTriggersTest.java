@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -42,12 +41,7 @@ class DjangoTriggersTest {
   void start(@TempDir Path dir) throws Exception {
     database = TestDatabase.create();
     django = DjangoSide.migrate(database);
-    Path config = dir.resolve("django.yaml");
-    Files.writeString(config, "mode: prod\n"
-        + "database:\n  url: \"" + database.url().toUrlWithPassword() + "\"\n  manage_schema: false\n"
-        + "users:\n  table: auth_user\n"
-        + "jwt:\n  signing_key: \"" + TestGateway.SIGNING_KEY + "\"\n"
-        + "http:\n  host: 127.0.0.1\n");
+    Path config = DjangoSide.configFile(dir, database);
     assertThat(TokengateCommand.commandLine().execute("migrate", "--django-triggers", "--config", config.toString())).isZero();
     assertThat(TokengateCommand.commandLine().execute("migrate", "--django-triggers", "--config", config.toString()))
         .as("idempotent").isZero();

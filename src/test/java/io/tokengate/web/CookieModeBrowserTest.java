@@ -1,5 +1,6 @@
 package io.tokengate.web;
 
+import io.tokengate.support.Closing;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.Jwts;
 import io.tokengate.support.TestGateway;
@@ -49,12 +50,7 @@ class CookieModeBrowserTest extends BrowserTest {
 
   @AfterAll
   static void stopServers() {
-    if (http != null) {
-      http.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    Closing.all(http, gateway);
   }
 
   @Test

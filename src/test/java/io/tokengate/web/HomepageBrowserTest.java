@@ -1,5 +1,6 @@
 package io.tokengate.web;
 
+import io.tokengate.support.Closing;
 import io.tokengate.support.HttpTestClient;
 import io.tokengate.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -77,12 +78,7 @@ class HomepageBrowserTest extends BrowserTest {
 
   @AfterAll
   static void stopServers() {
-    if (http != null) {
-      http.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    Closing.all(http, gateway);
     if (upstreamVertx != null) {
       upstreamVertx.close().await();
     }
