@@ -209,10 +209,8 @@ public final class AccessLogAppender extends UnsynchronizedAppenderBase<ILogging
     }
   }
 
+  /** About how many bytes a queued event (not an access line: those are encoded at once) holds on to. */
   private static int weight(ILoggingEvent event) {
-    if (event instanceof AccessLogEvent access) {
-      return access.weight();
-    }
     String message = event.getFormattedMessage();
     return 256 + (message == null ? 0 : message.length());
   }

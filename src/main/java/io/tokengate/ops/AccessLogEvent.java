@@ -60,15 +60,6 @@ public final class AccessLogEvent extends LoggingEvent implements AccessLogAppen
     return json;
   }
 
-  /** About how many bytes the event holds on to while it waits in a queue: its strings (a path may be kilobytes) plus the object itself. */
-  int weight() {
-    return 256 + length(requestId) + length(path) + length(userId) + length(upstream) + length(client);
-  }
-
-  private static int length(String text) {
-    return text == null ? 0 : text.length();
-  }
-
   /** Nothing to prepare: every field was captured when the event was made. */
   @Override
   public void prepareForDeferredProcessing() {

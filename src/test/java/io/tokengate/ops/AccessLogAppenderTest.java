@@ -107,11 +107,13 @@ class AccessLogAppenderTest {
   }
 
   @Test
-  @DisplayName("long paths cannot make the queue hold more than its byte budget: lines past it are dropped and counted")
+  @DisplayName("long paths cannot make a thread's buffer hold more than its byte budget: lines past it are dropped and counted")
   void byteBudget() throws Exception {
     String longPath = "/api/orders/" + "x".repeat(8000);
     AccessLogEvent heavy = new AccessLogEvent(true, System.currentTimeMillis(), "big", "GET", longPath, 404, 0, 1000, null, null, null, false);
-    appender.setMaxQueuedBytes(10L * heavy.weight());
+    LineBytes encoded = new LineBytes();
+    heavy.writeLine(encoded);
+    appender.setMaxQueuedBytes(10L * encoded.length());
     ByteArrayOutputStream written = new ByteArrayOutputStream();
     start(1000, stalled(written));
     stallWriter();
